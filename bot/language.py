@@ -1,0 +1,87 @@
+"""Small, pure text helpers shared by the scenario engine and the scoring."""
+
+from __future__ import annotations
+
+import re
+
+_SWAP = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+    "i'm": "you're", "i've": "you've", "i'll": "you'll", "i'd": "you'd",
+    "we": "you", "us": "you", "our": "your", "ours": "yours", "we're": "you're",
+    "we'll": "you'll", "we've": "you've", "we'd": "you'd",
+    "your": "my", "yours": "mine", "yourself": "myself", "you're": "I'm",
+    "you've": "I've", "you'll": "I'll", "you'd": "I'd",
+}
+_CLAUSE_START = {"and", "so", "if", "that", "when", "because", "but", "then", "as"}
+_SUBJECT_NEXT = {
+    "are", "were", "can", "could", "will", "would", "should", "have", "had", "did", "do",
+    "want", "need", "said", "told", "ordered", "paid", "feel", "felt", "must", "might", "may",
+    "got", "get", "bought", "called", "came", "went", "waited", "saw", "think", "mean",
+    "gave", "made", "sent", "took", "promised", "gotta", "just", "still", "already", "really",
+}
+_LEADING_MODAL = re.compile(
+    r"^\s*(?:(?:so|ok|okay|well|right|alright)[,\s]+)*"
+    r"(?:i|we)\s*(?:can|could|will|would|'ll|’ll|am going to|are going to|'m going to|’m going to|'d be happy to|would be happy to|'m happy to|am happy to|can also)\s+",
+    re.IGNORECASE,
+)
+_LETS = re.compile(r"^\s*(?:let me|let us|let's)\s+", re.IGNORECASE)
+
+
+def swap_person(text: str) -> str:
+    """Say a sentence from the other side: 'I'll refund your coffee' -> 'you'll refund my coffee'."""
+    tokens = re.split(r"([A-Za-z]+(?:['’][A-Za-z]+)?)", text)
+    words = [i for i in range(1, len(tokens), 2)]
+    out = list(tokens)
+    for n, i in enumerate(words):
+        word = tokens[i]
+        key = word.lower().replace("’", "'")
+        prev = tokens[words[n - 1]].lower() if n else ""
+        nxt = tokens[words[n + 1]].lower() if n + 1 < len(words) else ""
+        if key == "you":
+            subject = n == 0 or prev in _CLAUSE_START or nxt in _SUBJECT_NEXT or nxt.endswith("ed")
+            repl = "I" if subject else "me"
+        elif key in ("are", "were") and prev == "you":
+            repl = "am" if key == "are" else "was"
+        elif key in ("am", "was") and prev == "i":
+            repl = "are" if key == "am" else "were"
+        elif key in _SWAP:
+            repl = _SWAP[key]
+        else:
+            continue
+        sentence_start = n == 0 or tokens[i - 1].rstrip().endswith((".", "!", "?"))
+        if repl.startswith("I") and (repl == "I" or repl[1:2] == "'"):
+            pass
+        elif sentence_start and word[0].isupper():
+            repl = repl[0].upper() + repl[1:]
+        out[i] = repl
+    return "".join(out)
+
+
+def as_customer_clause(trainee_span: str) -> str:
+    """Turn the trainee's offer into what the customer would repeat: 'I can remake your coffee' -> 'remake my coffee'."""
+    span = trainee_span.strip().rstrip(".!?").strip()
+    stripped = _LEADING_MODAL.sub("", span, count=1)
+    if stripped == span:
+        stripped = _LETS.sub("", span, count=1)
+    return swap_person(stripped).strip()
+
+
+def first_upper(text: str) -> str:
+    """The text with its first letter in upper case."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def mid_sentence(text: str) -> str:
+    """Lower-case a quoted span's first letter so it reads inside a sentence ('I' stays)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not text.startswith(("I ", "I'", "I’")):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter of every sentence."""
+    text = first_upper(text)
+    return re.sub(r"([.!?]\s+[\"“']?)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)

@@ -1,0 +1,205 @@
+"""A practice session, end to end: detect skills, move the customer, store every turn, score.
+
+This is the edge the Rasa actions call: it joins the pure core (scenarios, skills, scoring)
+with the store. It never imports Rasa.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from bot.scenarios import engine
+from bot.scenarios.loader import Library, load_library
+from bot.scenarios.model import Scenario
+from bot.scoring.scorecard import TurnRecord, scorecard
+from bot.settings import get_settings
+from bot.store import repository
+from bot.store.db import migrate, session_scope
+
+log = logging.getLogger(__name__)
+
+
+class PracticeError(ValueError):
+    """A request the trainee can fix (unknown scenario, unknown difficulty, ...); the message says how."""
+
+
+@dataclass
+class Exchange:
+    """What one trainee action produced: the customer's words and the new session state."""
+
+    messages: list[str]
+    state: dict[str, Any] | None
+    session_id: str | None
+    payload: dict[str, Any] = field(default_factory=dict)
+    scorecard: dict[str, Any] | None = None
+
+
+@lru_cache(maxsize=1)
+def library() -> Library:
+    """The scenarios, loaded once per process; broken files are logged and left out."""
+    lib = load_library(get_settings().scenarios_dir)
+    for problem in lib.problems:
+        log.warning("scenario left out: %s", problem)
+    return lib
+
+
+@lru_cache(maxsize=1)
+def _database_ready() -> bool:
+    migrate()
+    return True
+
+
+def _scenario(scenario_id: str | None) -> Scenario:
+    lib = library()
+    wanted = scenario_id or get_settings().default_scenario
+    scenario = lib.get(wanted)
+    if scenario is None:
+        known = ", ".join(sorted(lib.scenarios)) or "none loaded"
+        raise PracticeError(f"There is no scenario called '{wanted}'. Choose one of: {known}.")
+    return scenario
+
+
+def _payload(state: engine.PracticeState, session_id: str, reply: engine.CustomerReply | None = None) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "scenario": state.scenario_id,
+        "difficulty": state.difficulty,
+        "stage": state.stage,
+        "mood": state.mood,
+        "frustration": state.frustration,
+        "ended": state.ended,
+        "outcome": state.outcome,
+        "reactions": list(reply.reactions) if reply else [],
+    }
+
+
+def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, channel: str = "rest", trainee: str | None = None) -> Exchange:
+    """Start a new session: the customer arrives."""
+    scenario = _scenario(scenario_id)
+    level = difficulty or get_settings().default_difficulty
+    if level not in scenario.difficulties:
+        raise PracticeError(f"'{scenario.title}' has no difficulty '{level}'. Choose one of: {', '.join(scenario.difficulties)}.")
+    _database_ready()
+    state, reply = engine.start(scenario, level, seed=random.SystemRandom().randrange(1 << 30))
+    with session_scope() as db:
+        session = repository.start_session(db, sender_id, scenario.id, level, trainee=trainee, channel=channel)
+        repository.record_turn(db, session.id, "customer", reply.text, state.stage, mood=state.mood,
+                               frustration=state.frustration, details={"reactions": list(reply.reactions)})
+    intro = f"Scenario: {scenario.title} ({level}). {scenario.setting} You are the staff member; reply to the customer."
+    return Exchange([intro, reply.text], state.to_dict(), session.id, _payload(state, session.id, reply))
+
+
+def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest") -> Exchange:
+    """The customer's reply to one trainee message (starting the default scenario if none is running)."""
+    text = (text or "").strip()
+    if not state_data or not session_id:
+        opened = begin(sender_id, None, None, channel=channel)
+        if not text:
+            return opened
+        follow = respond(sender_id, opened.state, opened.session_id, text, channel)
+        follow.messages = opened.messages[:1] + [f"Customer: {opened.messages[1]}"] + follow.messages
+        return follow
+    state = engine.PracticeState.from_dict(state_data)
+    if state.ended:
+        return Exchange(
+            ["This practice session has ended. Send /restart to play it again, or /start to choose another scenario."],
+            state_data, session_id, _payload(state, session_id),
+        )
+    if not text:
+        return Exchange(["(Your message was empty - say something to the customer.)"], state_data, session_id, _payload(state, session_id))
+    scenario = _scenario(state.scenario_id)
+    _database_ready()
+    from bot.skills.detector import detect
+
+    with session_scope() as db:
+        session = repository.get_session(db, session_id)
+        if session is None:
+            raise PracticeError("This practice session is not in the database any more; send /restart to begin again.")
+        # Restating is judged against everything the customer has said so far.
+        context = " ".join(t.text for t in session.turns if t.speaker == "customer") or None
+        # Store the trainee's words before anything else can fail: nothing they say is lost.
+        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration)
+        detections = detect(text, context)
+        repository.add_detections(db, turn.id, detections)
+        new_state, reply = engine.step(scenario, state, text, detections)
+        repository.record_turn(
+            db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
+            details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
+        )
+    exchange = Exchange([reply.text], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
+    exchange.payload["skills"] = [d.label for d in detections]
+    if new_state.ended:
+        _finish(exchange, scenario, new_state)
+    return exchange
+
+
+def finish(state_data: dict[str, Any] | None, session_id: str | None) -> Exchange:
+    """The trainee ends the session (/end): score it."""
+    if not state_data or not session_id:
+        raise PracticeError("There is no practice session running. Send /start to begin one.")
+    state = engine.end_early(engine.PracticeState.from_dict(state_data))
+    exchange = Exchange([], state.to_dict(), session_id, _payload(state, session_id))
+    _finish(exchange, _scenario(state.scenario_id), state)
+    return exchange
+
+
+def _finish(exchange: Exchange, scenario: Scenario, state: engine.PracticeState) -> None:
+    assert exchange.session_id is not None
+    _database_ready()
+    with session_scope() as db:
+        repository.end_session(db, exchange.session_id, state.outcome or "ended_by_trainee", state.nps)
+        session = repository.get_session(db, exchange.session_id)
+        assert session is not None
+        turns = [TurnRecord.from_dict(t) for t in repository.turn_records(session)]
+        card = scorecard(scenario, turns, state.outcome, state.nps)
+        repository.save_scorecard(db, exchange.session_id, card)
+    exchange.scorecard = card
+    exchange.messages.append(summary(card, scenario))
+    exchange.payload.update({"ended": True, "outcome": state.outcome, "scorecard": card})
+
+
+def summary(card: dict[str, Any], scenario: Scenario) -> str:
+    """The scorecard in a few lines of chat."""
+    stages = ", ".join(f"{name.capitalize()} {s['score']}/{s['max']}" for name, s in card["stages"].items())
+    lines = [f"Scorecard: {card['overall']}/100 - {stages}."]
+    nps = card.get("nps")
+    if nps:
+        lines.append(f"Asked how likely they are to recommend us, {scenario.persona.address_as} said {nps['score']}/10 ({nps['category']}).")
+    if card["suggestions"]:
+        lines.append("Try next time: " + card["suggestions"][0]["text"])
+    return "\n".join(lines)
+
+
+def hint(state_data: dict[str, Any] | None) -> str:
+    """A hint for the trainee's next move."""
+    if not state_data:
+        return "Send /start to meet a customer, then greet them as you would at work."
+    state = engine.PracticeState.from_dict(state_data)
+    return "Hint: " + engine.hint(_scenario(state.scenario_id), state)
+
+
+def report(sender_id: str) -> dict[str, Any] | None:
+    """The sender's latest session: scorecard (scored now if it never ended) and transcript."""
+    _database_ready()
+    with session_scope() as db:
+        session = repository.latest_session(db, sender_id)
+        if session is None:
+            return None
+        card = session.scorecard.data if session.scorecard else None
+        if card is None:
+            scenario = _scenario(session.scenario_id)
+            turns = [TurnRecord.from_dict(t) for t in repository.turn_records(session)]
+            card = scorecard(scenario, turns, session.outcome, session.nps)
+        return {
+            **card,
+            "session_id": session.id,
+            "sender_id": session.sender_id,
+            "difficulty": session.difficulty,
+            "ended": session.ended_at is not None,
+            "transcript": repository.transcript(session),
+        }
+

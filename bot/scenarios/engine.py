@@ -1,0 +1,479 @@
+"""The customer: a state machine over the customer interaction cycle, on plain data.
+
+One call per trainee message: :func:`step` takes the scenario, the state so far and the
+skills detected in the message, and returns the new state and the customer's reply.
+Nothing here touches Rasa, HTTP or a database.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable
+
+from bot.language import as_customer_clause, mid_sentence, sentence_case, swap_person
+from bot.scenarios.model import PLACEHOLDER, Scenario
+from bot.skills.labels import Detection
+
+WALK_OUT_AT = 10
+ACCEPT_MAX_FRUSTRATION = 7
+KEEPING_TURNS_BEFORE_LEAVING = 3
+MAX_FRAGMENTS = 3
+
+#: mood names by frustration (0..10), as shown to the trainee.
+MOODS: tuple[tuple[int, str], ...] = ((2, "calm"), (4, "uneasy"), (6, "annoyed"), (8, "frustrated"), (10, "angry"))
+
+#: Why a customer is not ready to agree, in their words.
+NOT_YET_REASONS: dict[str, str] = {
+    "no_option": "you haven't told me what you can actually do",
+    "no_expectation": "I still don't know when any of this will happen",
+    "not_understood": "I don't think you've really understood what happened yet",
+    "too_upset": "I'm still upset about how this has been handled",
+}
+
+#: Lines any customer may use when a scenario's own variants for a reaction are used up.
+FALLBACK_LINES: dict[str, tuple[str, ...]] = {
+    "reveal": ("And, well, {fact}.", "Also, {fact}."),
+    "closed_answer": ("I guess.", "Mm-hm.", "That's right."),
+    "stalled": ("Hello? I'm still here.", "Is anything actually happening?", "I'm losing patience here."),
+    "nothing_to_add": ("I've said all I can, really.", "That's about it."),
+    "option_heard": ("Okay: {offer}. Noted.",),
+    "expectation_heard": ("{expectation}, then. Fine.",),
+    "not_yet": ("Wait. {reason}.",),
+    "dismissed": ("I don't appreciate that.", "That's not helpful."),
+    "feeling_heard": ("Yes. Thank you.",),
+    "fact_confirmed": ("Yes, that's right.",),
+}
+_REPEAT_PREFIXES = ("Look, ", "Again, ", "Like I said, ", "Honestly, ")
+
+
+@dataclass
+class PracticeState:
+    """Where a practice session stands; JSON-ready through :meth:`to_dict`."""
+
+    scenario_id: str
+    difficulty: str
+    seed: int
+    stage: str = "receiving"
+    frustration: int = 0
+    turn: int = 0
+    told: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)
+    feelings_expressed: list[str] = field(default_factory=list)
+    moves_made: list[str] = field(default_factory=list)
+    offers: list[str] = field(default_factory=list)
+    expectations: list[str] = field(default_factory=list)
+    promises: list[str] = field(default_factory=list)
+    agreed: bool = False
+    checked: bool = False
+    thanked: bool = False
+    bridged: bool = False
+    followed_up: bool = False
+    keeping_turns: int = 0
+    used_lines: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    nps: int | None = None
+
+    @property
+    def ended(self) -> bool:
+        """True once the customer has left or the trainee ended the session."""
+        return self.outcome is not None
+
+    @property
+    def moves(self) -> int:
+        """How many distinct skilful moves the trainee has made."""
+        return len(self.moves_made)
+
+    @property
+    def mood(self) -> str:
+        """The customer's mood, in words."""
+        return mood_for(self.frustration)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (stored in a Rasa slot between messages)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PracticeState:
+        """Rebuild a state from :meth:`to_dict`, ignoring unknown keys."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class CustomerReply:
+    """What the customer says back, and what changed."""
+
+    text: str
+    reactions: tuple[str, ...]
+    stage: str
+    mood: str
+    frustration: int
+    outcome: str | None = None
+    nps: int | None = None
+    told: tuple[str, ...] = ()
+    feelings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+
+def mood_for(frustration: int) -> str:
+    """The mood word for a frustration level."""
+    for limit, name in MOODS:
+        if frustration <= limit:
+            return name
+    return MOODS[-1][1]
+
+
+def nps_category(score: int) -> str:
+    """Promoter (9-10), passive (7-8) or detractor (0-6)."""
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def start(scenario: Scenario, difficulty: str, seed: int) -> tuple[PracticeState, CustomerReply]:
+    """A new session: the customer arrives and says their opening line."""
+    level = scenario.difficulties[difficulty]
+    volunteered = [f.id for f in scenario.facts if f.reveal == "volunteered"]
+    kept = [f.id for f in scenario.facts if f.reveal == "open"]
+    high_gain = [f.id for f in scenario.facts if f.reveal == "high_gain"]
+    tell_now = volunteered[: max(1, level.volunteer)]
+    state = PracticeState(
+        scenario_id=scenario.id,
+        difficulty=difficulty,
+        seed=seed,
+        frustration=level.start_frustration,
+        held_back=volunteered[len(tell_now) :] + kept + high_gain,
+    )
+    turn = _Turn(scenario, state)
+    turn.say("opening")
+    return state, turn.reply()
+
+
+def step(scenario: Scenario, state: PracticeState, text: str, detections: Iterable[Detection]) -> tuple[PracticeState, CustomerReply]:
+    """The customer's reaction to one trainee message."""
+    state = PracticeState.from_dict(state.to_dict())
+    if state.ended:
+        raise ValueError("this practice session has already ended")
+    state.turn += 1
+    found = {}
+    for detection in detections:
+        found.setdefault(detection.label, detection)
+    turn = _Turn(scenario, state)
+    level = scenario.difficulties[state.difficulty]
+
+    if "dismissive" in found:
+        turn.frustrate(3)
+        turn.say("dismissed")
+    if state.stage == "receiving":
+        _receive(turn, found)
+    elif state.stage in ("understanding", "helping"):
+        _understand_and_help(turn, found, text)
+    else:
+        _keep(turn, found)
+
+    if not turn.progress and not state.ended:
+        turn.frustrate(level.stall_penalty)
+        if state.stage == "understanding" and not state.held_back:
+            turn.say("prompt_for_help")
+        else:
+            turn.say("stalled")
+    elif state.stage == "understanding" and not state.held_back and "prompt_for_help" not in turn.reactions:
+        if not any(r in turn.reactions for r in ("option_heard", "expectation_heard")):
+            turn.say("prompt_for_help")
+
+    if state.frustration >= WALK_OUT_AT and not state.ended:
+        turn.reactions.clear()
+        turn.parts.clear()
+        turn.say("walk_out")
+        state.outcome = "walked_out"
+        state.nps = final_nps(state)
+    return state, turn.reply()
+
+
+def end_early(state: PracticeState) -> PracticeState:
+    """The trainee ended the session before the customer left."""
+    state = PracticeState.from_dict(state.to_dict())
+    if not state.ended:
+        state.outcome = "ended_by_trainee"
+        state.nps = final_nps(state)
+    return state
+
+
+def final_nps(state: PracticeState) -> int:
+    """The customer's answer to 'How likely are you to recommend us?' (0-10), from how it went."""
+    if state.outcome == "walked_out":
+        return 0 if state.frustration >= WALK_OUT_AT + 1 else 1
+    score = 10.0 - 0.8 * state.frustration
+    score += 1.0 if state.checked else 0.0
+    score += 0.5 if state.thanked else 0.0
+    score += 0.5 if state.followed_up else 0.0
+    score -= 1.0 * len(state.promises)
+    if not state.agreed:
+        score = min(score, 5.0)
+    return max(0, min(10, round(score)))
+
+
+def hint(scenario: Scenario, state: PracticeState) -> str:
+    """What a coach would whisper now, in the cycle's vocabulary."""
+    who = scenario.persona.address_as
+    if state.ended:
+        return "This session has ended: read your scorecard, then /restart to try again."
+    if state.stage == "receiving":
+        return f"Receiving: greet {who} and acknowledge that they have been waiting before anything else."
+    if state.stage == "understanding":
+        if state.feelings_expressed and "feeling" not in state.moves_made:
+            feeling = state.feelings_expressed[-1]
+            return f"Understanding: restate the feeling you heard - {who} sounds {feeling}. Try 'It sounds like you're {feeling}...'."
+        if state.held_back:
+            return "Understanding: ask an open question (what, how, tell me...) - there is more to this than you have heard. A high-gain question asks how it affects them or what would be a good outcome."
+        return "Understanding is done: summarise the facts back, then move to Helping and offer options."
+    if state.stage == "helping":
+        if not state.offers:
+            return "Helping: offer one or two concrete options."
+        if not state.expectations:
+            return "Helping: set a realistic expectation - say what will happen and when, without promising the impossible."
+        return "Helping: ask for agreement - 'Does that plan work for you?'"
+    if not state.checked:
+        return "Keeping: check they are satisfied with the outcome."
+    if not state.thanked:
+        return "Keeping: thank them for their patience and their business."
+    return "Keeping: bridge - offer help with anything else - or promise a follow-up."
+
+
+# --- the stages -----------------------------------------------------------------------------
+
+
+def _receive(turn: _Turn, found: dict[str, Detection]) -> None:
+    state = turn.state
+    if "greet_acknowledge" in found and "dismissive" not in found:
+        turn.frustrate(-1)
+        turn.say("explain")
+    else:
+        turn.frustrate(1)
+        turn.say("no_greeting")
+    state.stage = "understanding"
+    turn.progress = True
+
+
+def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) -> None:
+    state, scenario = turn.state, turn.scenario
+    if "restate_feeling" in found:
+        turn.frustrate(-2)
+        turn.move("feeling")
+        turn.say("feeling_heard")
+    if "restate_fact" in found:
+        turn.frustrate(-1)
+        turn.move("fact")
+        turn.say("fact_confirmed")
+    answered = False
+    if "open_question" in found or "high_gain_question" in found:
+        question = found.get("high_gain_question") or found["open_question"]
+        fact_id = _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
+        if fact_id:
+            state.held_back.remove(fact_id)
+            turn.move(f"asked:{fact_id}")
+            turn.say("reveal", fact=scenario.fact(fact_id).text)
+            turn.told.append(fact_id)
+            state.told.append(fact_id)
+        else:
+            turn.say("nothing_to_add")
+            turn.progress = True
+        answered = True
+    agreement_asked = any(label in found for label in ("seek_agreement", "check_satisfaction"))
+    if "closed_question" in found and not answered and not agreement_asked and "bridge" not in found:
+        turn.say("closed_answer")
+        turn.progress = True
+    if "offer_options" in found:
+        offer = as_customer_clause(found["offer_options"].span)
+        state.offers.append(offer)
+        turn.move(f"offer:{len(state.offers)}")
+        turn.say("option_heard", offer=offer)
+        state.stage = "helping"
+    if "set_expectation" in found:
+        expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
+        state.expectations.append(expectation)
+        turn.frustrate(-1)
+        turn.move(f"expectation:{len(state.expectations)}")
+        turn.say("expectation_heard", expectation=expectation)
+        state.stage = "helping"
+    if "overpromise" in found:
+        promise = found["overpromise"].span.strip().rstrip(".!")
+        state.promises.append(promise)
+        turn.frustrate(1 if state.difficulty == "patient" else 2)
+        turn.say("overpromised", promise=promise)
+        turn.progress = True
+    wants_to_close = any(label in found for label in ("thank", "bridge", "follow_up")) and state.stage == "helping"
+    if agreement_asked or wants_to_close:
+        state.stage = "helping"
+        reason = _not_ready_because(turn)
+        if reason is None:
+            state.agreed = True
+            state.stage = "keeping"
+            turn.frustrate(-2)
+            turn.say("accept", plan=state.offers[-1])
+            if "check_satisfaction" in found:
+                state.checked = True
+        else:
+            turn.say("not_yet", reason=NOT_YET_REASONS[reason])
+        turn.progress = True
+
+
+def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
+    state = turn.state
+    state.keeping_turns += 1
+    if "check_satisfaction" in found or "seek_agreement" in found:
+        state.checked = True
+        turn.frustrate(-1)
+        turn.say("satisfied")
+    if "thank" in found:
+        state.thanked = True
+        turn.frustrate(-1)
+        turn.say("thanked")
+    if "follow_up" in found:
+        state.followed_up = True
+        follow_up = swap_person(found["follow_up"].span.strip().rstrip(".!"))
+        turn.say("followed_up", follow_up=follow_up)
+    if "bridge" in found:
+        state.bridged = True
+        turn.say("bridged")
+    if turn.reactions:
+        turn.progress = True
+    closing = state.checked and (state.thanked or state.bridged)
+    if closing or state.keeping_turns >= KEEPING_TURNS_BEFORE_LEAVING:
+        turn.progress = True
+        turn.say("goodbye")
+        state.outcome = "resolved"
+        state.nps = final_nps(state)
+
+
+def _not_ready_because(turn: _Turn) -> str | None:
+    state = turn.state
+    level = turn.scenario.difficulties[state.difficulty]
+    if not state.offers:
+        return "no_option"
+    if not state.expectations:
+        return "no_expectation"
+    if state.frustration > ACCEPT_MAX_FRUSTRATION:
+        return "too_upset"
+    if state.moves < level.moves_to_accept:
+        return "not_understood"
+    return None
+
+
+def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gain: bool) -> str | None:
+    """The fact an open question draws out: the one it asks about, else the next kept back."""
+    if not state.held_back:
+        return None
+    words = {w.strip("?,.!").lower() for w in question.split()}
+    candidates = [scenario.fact(fid) for fid in state.held_back]
+    if not high_gain:
+        candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
+    best = max(candidates, key=lambda f: (len(words & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
+    if not words & {k.lower() for k in best.keywords}:
+        preferred = [f for f in candidates if (f.reveal == "high_gain") == high_gain]
+        best = (preferred or candidates)[0]
+    return best.id
+
+
+class _Turn:
+    """The customer's reply being put together during one step."""
+
+    def __init__(self, scenario: Scenario, state: PracticeState) -> None:
+        self.scenario = scenario
+        self.state = state
+        self.reactions: list[str] = []
+        self.parts: list[str] = []
+        self.told: list[str] = []
+        self.feelings: list[str] = []
+        self.progress = False
+        self.rng = random.Random(f"{state.seed}:{state.turn}")
+
+    def frustrate(self, amount: int) -> None:
+        self.state.frustration = max(0, min(WALK_OUT_AT + 1, self.state.frustration + amount))
+
+    def move(self, name: str) -> None:
+        """Count a skilful move once (asking the same thing twice is not a second move)."""
+        self.progress = True
+        if name not in self.state.moves_made:
+            self.state.moves_made.append(name)
+
+    def say(self, reaction: str, **values: str) -> None:
+        if reaction in self.reactions:
+            return
+        self.reactions.append(reaction)
+        line = self._choose(reaction)
+        if reaction in ("explain", "no_greeting"):
+            facts = [self.scenario.fact(fid) for fid in self.scenario_volunteered_now()]
+            self.told.extend(f.id for f in facts)
+            self.state.told.extend(f.id for f in facts)
+            values["volunteered"] = _join([f.text for f in facts])
+        values.setdefault("address_as", self.scenario.persona.address_as)
+        values.setdefault("name", self.scenario.persona.name)
+        text = PLACEHOLDER.sub(lambda m: self._value(m.group(1), values), line)
+        for feeling in self.scenario.feelings:
+            if feeling[:5].lower() in text.lower() and feeling not in self.feelings:
+                self.feelings.append(feeling)
+                if feeling not in self.state.feelings_expressed:
+                    self.state.feelings_expressed.append(feeling)
+        self.parts.append(text)
+
+    def scenario_volunteered_now(self) -> list[str]:
+        volunteered = [f.id for f in self.scenario.facts if f.reveal == "volunteered"]
+        return [fid for fid in volunteered if fid not in self.state.held_back and fid not in self.state.told]
+
+    def _value(self, name: str, values: dict[str, str]) -> str:
+        if name.startswith("fact:"):
+            return self.scenario.fact(name[5:]).text
+        return mid_sentence(values.get(name, ""))
+
+    def _choose(self, reaction: str) -> str:
+        own = [(f"{reaction}:{i}", line) for i, line in enumerate(self.scenario.lines.get(reaction, ()))]
+        spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(FALLBACK_LINES.get(reaction, ()))]
+        for pool in (own, spare):
+            unused = [(key, line) for key, line in pool if key not in self.state.used_lines]
+            if unused:
+                key, line = self.rng.choice(unused)
+                self.state.used_lines.append(key)
+                return line
+        # Every variant has been said: vary the wording rather than repeat it verbatim.
+        key, line = self.rng.choice(own or spare)
+        count = sum(1 for used in self.state.used_lines if used.startswith(f"{key}#"))
+        self.state.used_lines.append(f"{key}#{count + 1}")
+        prefix = _REPEAT_PREFIXES[count % len(_REPEAT_PREFIXES)] * (1 + count // len(_REPEAT_PREFIXES))
+        return prefix + line[0].lower() + line[1:]
+
+    def reply(self) -> CustomerReply:
+        order = {name: i for i, name in enumerate(_REPLY_ORDER)}
+        pairs = sorted(zip(self.reactions, self.parts), key=lambda p: order.get(p[0], 99))
+        if len(pairs) > MAX_FRAGMENTS:
+            pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
+        text = sentence_case(" ".join(part.strip() for _, part in pairs))
+        state = self.state
+        return CustomerReply(
+            text=text,
+            reactions=tuple(self.reactions),
+            stage=state.stage,
+            mood=state.mood,
+            frustration=state.frustration,
+            outcome=state.outcome,
+            nps=state.nps,
+            told=tuple(self.told),
+            feelings=tuple(self.feelings),
+        )
+
+
+_REPLY_ORDER = (
+    "opening", "walk_out", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
+    "reveal", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
+    "accept", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
+)
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + ", and " + items[-1]

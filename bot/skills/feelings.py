@@ -1,0 +1,42 @@
+"""Feelings a customer expresses, grouped into families so a restatement can be matched to them."""
+
+from __future__ import annotations
+
+import re
+
+#: family -> word stems and phrases that express it (matched at word starts, lower case).
+FEELING_FAMILIES: dict[str, tuple[str, ...]] = {
+    "frustrated": ("frustrat", "annoy", "irritat", "fed up", "sick of", "tired of", "upset", "angry", "anger", "mad ", "furious", "livid", "ridiculous", "unacceptable", "outrage", "exasperat", "aggravat", "cross"),
+    "rushed": ("rush", "hurry", "pressed for time", "short on time", "in a hurry", "no time", "running late", "be late", "late for", "don't have all day", "pressure"),
+    "ignored": ("ignor", "invisible", "overlooked", "forgotten", "nobody told", "no one told", "nobody even", "no one even", "not listened", "not being heard", "unheard", "brushed off", "fobbed off"),
+    "worried": ("worr", "anxious", "anxiety", "concern", "nervous", "stress", "scared", "afraid", "panick", "uneasy", "fear"),
+    "disappointed": ("disappoint", "let down", "expected better", "expected more", "shame"),
+    "confused": ("confus", "unsure", "don't understand", "doesn't make sense", "puzzl", "baffl", "lost"),
+    "embarrassed": ("embarrass", "humiliat", "awkward"),
+    "sad": ("sad", "heartbroken", "gutted", "devastat", "miserable", "unhappy"),
+    "exhausted": ("exhaust", "tired", "worn out", "drained", "overwhelm"),
+    "betrayed": ("betray", "cheated", "ripped off", "scam", "misled", "lied"),
+    "helpless": ("helpless", "stuck", "stranded", "can't do anything", "powerless"),
+}
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    family: re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(stem.strip()) for stem in stems) + r")", re.IGNORECASE)
+    for family, stems in FEELING_FAMILIES.items()
+}
+
+
+def feeling_families(text: str) -> set[str]:
+    """The feeling families a text expresses or names."""
+    return {family for family, pattern in _PATTERNS.items() if pattern.search(text)}
+
+
+def feeling_words(text: str) -> list[str]:
+    """The words in a text that name a feeling, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    for pattern in _PATTERNS.values():
+        for match in pattern.finditer(text):
+            end = match.end()
+            while end < len(text) and text[end].isalpha():
+                end += 1
+            found.append((match.start(), text[match.start() : end]))
+    return [word for _, word in sorted(found)]

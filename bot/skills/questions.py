@@ -1,0 +1,167 @@
+"""The form of a question, read from spaCy's tokens: open, closed, factual, high-gain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+WH_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+FACTUAL_WH = frozenset({"when", "where", "which", "who", "whom", "whose"})
+AUX_START = frozenset({
+    "do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will", "should",
+    "have", "has", "had", "may", "might", "shall", "am", "is'nt", "isn't", "aren't", "don't",
+    "doesn't", "didn't", "won't", "wouldn't", "couldn't", "can't", "haven't", "hasn't", "wasn't",
+    "weren't", "shouldn't", "r", "u", "ya",
+})
+TELL_VERBS = frozenset({"tell", "describe", "explain", "walk", "talk", "share", "say", "elaborate", "expand", "go", "help"})
+LEADING_FILLERS = frozenset({
+    "so", "ok", "okay", "and", "um", "uh", "well", "alright", "right", "great", "now", "then",
+    "oh", "also", "just", "but", "sorry", "hi", "hello", "yeah", "yes", "no", "please", "hmm",
+})
+FACT_NOUNS = frozenset({
+    "number", "name", "time", "date", "day", "address", "email", "phone", "size", "colour", "color",
+    "reference", "code", "flight", "model", "amount", "price", "cost", "postcode", "zip", "account",
+    "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id",
+})
+HOW_FACTUAL = frozenset({"many", "much", "long", "old", "often", "far", "soon", "late", "early", "big"})
+HIGH_GAIN_WORDS = frozenset({
+    "feel", "feeling", "felt", "think", "thought", "prefer", "ideal", "ideally", "outcome", "matter",
+    "matters", "important", "affect", "affected", "affecting", "impact", "impacted", "best", "worry",
+    "worried", "concern", "concerned", "expect", "hope", "hoping", "mean", "means", "rather",
+    "fair", "difference", "success", "happy", "affects", "impacts", "experience", "bothering",
+    "bothers", "upset", "upsetting", "frustrating", "difficult", "hardest", "worst", "priority",
+})
+
+
+class Token(Protocol):
+    """The slice of spaCy's Token that this module reads."""
+
+    text: str
+    lower_: str
+    lemma_: str
+    pos_: str
+    tag_: str
+    dep_: str
+    is_punct: bool
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """What kind of question a sentence is, if any."""
+
+    is_question: bool
+    open: bool = False
+    factual: bool = False
+    high_gain: bool = False
+    either_or: bool = False
+
+    @property
+    def labels(self) -> list[str]:
+        """The skill labels this form carries."""
+        if not self.is_question:
+            return []
+        if not self.open:
+            return ["closed_question"]
+        labels = ["open_question"]
+        if self.factual:
+            labels.append("factual_question")
+        if self.high_gain:
+            labels.append("high_gain_question")
+        return labels
+
+
+NOT_A_QUESTION = QuestionForm(is_question=False)
+
+
+def _content(tokens: Sequence[Token]) -> list[Token]:
+    out = list(tokens)
+    while out and (out[0].is_punct or out[0].lower_ in LEADING_FILLERS):
+        out = out[1:]
+    return out
+
+
+def question_form(tokens: Sequence[Token]) -> QuestionForm:
+    """Classify one sentence: 'Can you tell me what happened?' is open; 'Did you keep the receipt' is closed."""
+    words = _content(tokens)
+    if not words:
+        return NOT_A_QUESTION
+    marked = any(t.text == "?" for t in tokens)
+    lowers = [t.lower_ for t in words]
+    first = lowers[0]
+    second = lowers[1] if len(lowers) > 1 else ""
+    either_or = marked and "or" in lowers and not any(
+        f"or {w}" in " ".join(lowers) for w in ("anything", "something", "so", "not", "whatever", "two", "less", "more")
+    )
+
+    if first in WH_WORDS:
+        if first == "what" and second in {"if"} and not marked:
+            return NOT_A_QUESTION
+        if first in {"how", "what"} and second in {"a", "an"} and not marked:
+            return NOT_A_QUESTION  # exclamations: "What a day!"
+        if _relative_clause_statement(words):
+            return NOT_A_QUESTION
+        return _open_form(lowers, words, either_or)
+
+    request = _tell_request(lowers)
+    if first in AUX_START and len(words) > 1:
+        if request:
+            return _open_form(lowers, words, False, asked_via_request=True)
+        if not _inverted(words) and not marked:
+            return NOT_A_QUESTION
+        return QuestionForm(is_question=True, open=False, either_or=either_or)
+    if request and first in TELL_VERBS | {"please", "let"}:
+        return _open_form(lowers, words, False, asked_via_request=True)
+    if marked:
+        # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
+        wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
+        if wh_inside and any(v in lowers for v in ("tell", "know", "explain", "describe", "wondering", "ask")):
+            return _open_form(lowers, words, either_or)
+        return QuestionForm(is_question=True, open=False, either_or=either_or)
+    return NOT_A_QUESTION
+
+
+def _inverted(words: Sequence[Token]) -> bool:
+    """An auxiliary followed by its subject: 'did you', 'is it', 'can we'."""
+    if len(words) < 2:
+        return False
+    second = words[1]
+    return second.pos_ in {"PRON", "PROPN", "NOUN", "DET", "NUM"} or second.lower_ in {"there", "that", "this", "everything", "anything", "anyone"}
+
+
+def _relative_clause_statement(words: Sequence[Token]) -> bool:
+    """'What I can do is refund you.' — a wh-cleft statement, not a question."""
+    lowers = [w.lower_ for w in words]
+    if lowers[0] != "what" or "?" in lowers:
+        return False
+    return len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]
+
+
+def _tell_request(lowers: list[str]) -> bool:
+    """'can you tell me', 'could you describe', 'tell me about', 'walk me through'."""
+    window = lowers[:6]
+    return any(v in window for v in ("tell", "describe", "explain", "elaborate", "expand")) or (
+        "walk" in window and "through" in lowers
+    ) or ("talk" in window and "through" in lowers) or ("help" in window and "understand" in lowers)
+
+
+def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked_via_request: bool = False) -> QuestionForm:
+    if either_or and not asked_via_request and lowers[0] in {"which", "what"} and len(lowers) < 14:
+        return QuestionForm(is_question=True, open=False, either_or=True)
+    wh = next((w for w in lowers if w in WH_WORDS), "")
+    after = lowers[lowers.index(wh) + 1 : lowers.index(wh) + 3] if wh else []
+    wishes = "would" in lowers and ("like" in lowers or "want" in lowers or "need" in lowers)
+    high_gain = bool(set(lowers) & HIGH_GAIN_WORDS) or wh == "why" or wishes
+    factual = False
+    if not asked_via_request or wh:
+        if wh in FACTUAL_WH:
+            factual = True
+        elif wh == "how" and after[:1] and after[0] in HOW_FACTUAL:
+            factual = True
+        elif wh == "what":
+            nouns = [w.lemma_.lower() for w in words[lowers.index(wh) + 1 : lowers.index(wh) + 5] if w.pos_ in {"NOUN", "PROPN"}]
+            factual = any(n in FACT_NOUNS for n in nouns)
+    if factual and wh in {"which", "when"} and high_gain:
+        factual = False
+    if factual and high_gain:
+        high_gain = not factual
+    return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual)

@@ -1,0 +1,88 @@
+"""The app's own tables: practice sessions, their turns, detected skills and scorecards."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+
+class PracticeSession(Base):
+    """One trainee playing one scenario at one difficulty, from start to scorecard."""
+
+    __tablename__ = "practice_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    trainee: Mapped[str] = mapped_column(String(255), index=True)
+    channel: Mapped[str] = mapped_column(String(64), default="rest")
+    scenario_id: Mapped[str] = mapped_column(String(128))
+    difficulty: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    nps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    turns: Mapped[list[Turn]] = relationship(back_populates="session", order_by="Turn.index", cascade="all, delete-orphan")
+    scorecard: Mapped[Scorecard | None] = relationship(back_populates="session", cascade="all, delete-orphan")
+
+
+class Turn(Base):
+    """One message, by the trainee or the customer."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("session_id", "index", name="uq_turn_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True)
+    index: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+    mood: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    frustration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[PracticeSession] = relationship(back_populates="turns")
+    detections: Mapped[list[SkillDetection]] = relationship(back_populates="turn", cascade="all, delete-orphan")
+
+
+class SkillDetection(Base):
+    """A skill found in a trainee turn, with its evidence span."""
+
+    __tablename__ = "skill_detections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64), index=True)
+    span: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+
+    turn: Mapped[Turn] = relationship(back_populates="detections")
+
+
+class Scorecard(Base):
+    """The scorecard of an ended session."""
+
+    __tablename__ = "scorecards"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"), primary_key=True)
+    overall: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[PracticeSession] = relationship(back_populates="scorecard")

@@ -1,0 +1,107 @@
+"""All reads and writes of the app tables (the one data-access module)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.skills.labels import Detection
+from bot.store.models import PracticeSession, Scorecard, SkillDetection, Turn, utcnow
+
+
+def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
+    """Open a new practice session for a sender."""
+    session = PracticeSession(
+        id=str(uuid.uuid4()), sender_id=sender_id, trainee=trainee or sender_id, channel=channel,
+        scenario_id=scenario_id, difficulty=difficulty, started_at=utcnow(),
+    )
+    db.add(session)
+    db.commit()
+    return session
+
+
+def get_session(db: Session, session_id: str) -> PracticeSession | None:
+    """A session by id, with its turns, detections and scorecard."""
+    query = select(PracticeSession).where(PracticeSession.id == session_id).options(
+        selectinload(PracticeSession.turns).selectinload(Turn.detections), selectinload(PracticeSession.scorecard)
+    )
+    return db.scalars(query).first()
+
+
+def latest_session(db: Session, sender_id: str) -> PracticeSession | None:
+    """The sender's most recent session."""
+    query = select(PracticeSession.id).where(PracticeSession.sender_id == sender_id).order_by(PracticeSession.started_at.desc()).limit(1)
+    session_id = db.scalars(query).first()
+    return get_session(db, session_id) if session_id else None
+
+
+def record_turn(
+    db: Session, session_id: str, speaker: str, text: str, stage: str, *,
+    mood: str | None = None, frustration: int | None = None,
+    detections: Sequence[Detection] = (), details: dict[str, Any] | None = None,
+) -> Turn:
+    """Append one turn (and its detected skills) to a session."""
+    position = db.scalar(select(func.coalesce(func.max(Turn.index), -1)).where(Turn.session_id == session_id))
+    turn = Turn(
+        session_id=session_id, index=int(position if position is not None else -1) + 1, speaker=speaker, text=text,
+        stage=stage, mood=mood, frustration=frustration, details=details or {}, created_at=utcnow(),
+    )
+    turn.detections = [
+        SkillDetection(label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence) for d in detections
+    ]
+    db.add(turn)
+    db.commit()
+    return turn
+
+
+def add_detections(db: Session, turn_id: int, detections: Sequence[Detection]) -> None:
+    """Attach the skills found in a stored trainee turn."""
+    db.add_all(
+        SkillDetection(turn_id=turn_id, label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence)
+        for d in detections
+    )
+    db.commit()
+
+
+def end_session(db: Session, session_id: str, outcome: str, nps: int | None) -> None:
+    """Mark a session ended."""
+    session = db.get(PracticeSession, session_id)
+    if session is not None and session.ended_at is None:
+        session.ended_at = utcnow()
+        session.outcome = outcome
+        session.nps = nps
+        db.commit()
+
+
+def save_scorecard(db: Session, session_id: str, card: dict[str, Any]) -> None:
+    """Store (or replace) a session's scorecard."""
+    existing = db.get(Scorecard, session_id)
+    if existing is None:
+        db.add(Scorecard(session_id=session_id, overall=int(card["overall"]), data=card, created_at=utcnow()))
+    else:
+        existing.overall = int(card["overall"])
+        existing.data = card
+    db.commit()
+
+
+def turn_records(session: PracticeSession) -> list[dict[str, Any]]:
+    """A session's turns as plain data (what the scoring reads)."""
+    return [
+        {
+            "index": t.index, "speaker": t.speaker, "text": t.text, "stage": t.stage, "mood": t.mood,
+            "frustration": t.frustration, "feelings": t.details.get("feelings", []), "told": t.details.get("told", []),
+            "detections": [
+                {"label": d.label, "span": d.span, "start": d.start, "end": d.end, "confidence": d.confidence}
+                for d in t.detections
+            ],
+        }
+        for t in session.turns
+    ]
+
+
+def transcript(session: PracticeSession) -> list[dict[str, Any]]:
+    """Who said what, in order."""
+    return [{"speaker": t.speaker, "text": t.text, "stage": t.stage, "mood": t.mood} for t in session.turns]
