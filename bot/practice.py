@@ -101,7 +101,7 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         if not text:
             return opened
         follow = respond(sender_id, opened.state, opened.session_id, text, channel)
-        follow.messages = opened.messages[:1] + [f"Customer: {opened.messages[1]}"] + follow.messages
+        follow.messages = [*opened.messages[:1], f"Customer: {opened.messages[1]}", *follow.messages]
         return follow
     state = engine.PracticeState.from_dict(state_data)
     if state.ended:

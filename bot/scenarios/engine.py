@@ -8,8 +8,9 @@ Nothing here touches Rasa, HTTP or a database.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Iterable
+from typing import Any
 
 from bot.language import as_customer_clause, mid_sentence, sentence_case, swap_person
 from bot.scenarios.model import PLACEHOLDER, Scenario
@@ -157,7 +158,7 @@ def step(scenario: Scenario, state: PracticeState, text: str, detections: Iterab
     if state.ended:
         raise ValueError("this practice session has already ended")
     state.turn += 1
-    found = {}
+    found: dict[str, Detection] = {}
     for detection in detections:
         found.setdefault(detection.label, detection)
     turn = _Turn(scenario, state)
@@ -179,9 +180,8 @@ def step(scenario: Scenario, state: PracticeState, text: str, detections: Iterab
             turn.say("prompt_for_help")
         else:
             turn.say("stalled")
-    elif state.stage == "understanding" and not state.held_back and "prompt_for_help" not in turn.reactions:
-        if not any(r in turn.reactions for r in ("option_heard", "expectation_heard")):
-            turn.say("prompt_for_help")
+    elif state.stage == "understanding" and not state.held_back and not {"option_heard", "expectation_heard"} & set(turn.reactions):
+        turn.say("prompt_for_help")
 
     if state.frustration >= WALK_OUT_AT and not state.ended:
         turn.reactions.clear()
@@ -446,7 +446,7 @@ class _Turn:
 
     def reply(self) -> CustomerReply:
         order = {name: i for i, name in enumerate(_REPLY_ORDER)}
-        pairs = sorted(zip(self.reactions, self.parts), key=lambda p: order.get(p[0], 99))
+        pairs = sorted(zip(self.reactions, self.parts, strict=False), key=lambda p: order.get(p[0], 99))
         if len(pairs) > MAX_FRAGMENTS:
             pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
         text = sentence_case(" ".join(part.strip() for _, part in pairs))

@@ -91,7 +91,7 @@ class _Checker:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(full, f"must be {_KIND_NAMES[kind]}, not {_describe(value)}")
             return None
-        if kind is str and not value.strip():
+        if isinstance(value, str) and not value.strip():
             self.fail(full, "must not be empty")
             return None
         return value
@@ -216,7 +216,7 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
         difficulties[level] = Difficulty(**base)
 
     lines_data = check.get(data, "", "lines", dict) or {}
-    lines: dict[str, tuple[str, ...]] = {}
+    line_groups: dict[str, tuple[str, ...]] = {}
     for reaction in lines_data:
         if reaction not in REACTIONS:
             check.fail(f"lines.{reaction}", f"unknown reaction (known: {', '.join(REACTIONS)})")
@@ -228,7 +228,7 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
         variants = check.strings(lines_data, "lines", reaction)
         for i, line in enumerate(variants):
             _check_placeholders(check, reaction, f"lines.{reaction}[{i}]", line, fact_ids)
-        lines[reaction] = variants
+        line_groups[reaction] = variants
 
     scenario = Scenario(
         id=scenario_id,
@@ -243,7 +243,8 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
         realistic_expectations=realistic,
         overpromises=overpromises,
         difficulties=difficulties,
-        lines=lines,
+        lines=line_groups,
+        aliases=check.strings(data, "", "aliases", required=False),
         source=file,
     )
     if check.problems:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DIFFICULTY_LEVELS: tuple[str, ...] = ("patient", "impatient", "angry")
 REVEAL_KINDS: tuple[str, ...] = ("volunteered", "open", "high_gain")
@@ -112,8 +112,8 @@ class Scenario:
     overpromises: tuple[str, ...]
     difficulties: dict[str, Difficulty]
     lines: dict[str, tuple[str, ...]]
+    aliases: tuple[str, ...] = ()
     source: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def fact(self, fact_id: str) -> Fact:
         """The fact with this id (KeyError if there is none)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from bot.scenarios.engine import nps_category
 from bot.scenarios.model import Scenario
@@ -21,6 +22,10 @@ RUBRIC: dict[str, tuple[tuple[str, int], ...]] = {
 PER_USE: dict[str, int] = {"open_question": 5}
 #: skill -> points lost each time it happens.
 PENALTIES: dict[str, int] = {"dismissive": 10, "overpromise": 6}
+#: Keeping skills count only at the close of the visit: "thanks for waiting" in the greeting is receiving.
+COUNTS_ONLY_IN: dict[str, frozenset[str]] = {
+    skill: frozenset({"helping", "keeping"}) for skill, _ in RUBRIC["keeping"]
+}
 LATE_GREETING_POINTS = 5
 WALK_OUT_PENALTY = 10
 
@@ -72,7 +77,7 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
                 evidence.append(_evidence(skill, turn, detection, -PENALTIES[skill]))
                 continue
             stage = _stage_of(skill)
-            if stage is None:
+            if stage is None or turn.stage not in COUNTS_ONLY_IN.get(skill, frozenset(STAGES)):
                 continue
             cap = _max_for(skill)
             points = PER_USE.get(skill, cap)

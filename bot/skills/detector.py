@@ -8,11 +8,13 @@ Three sources of evidence, combined per sentence:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import yaml
@@ -20,7 +22,7 @@ import yaml
 from bot.language import swap_person
 from bot.skills.feelings import feeling_families
 from bot.skills.labels import Detection
-from bot.skills.questions import question_form
+from bot.skills.questions import AUX_START, WH_WORDS, question_form
 
 #: labels decided by similarity to examples (the question labels come from grammar).
 MEANING_LABELS: tuple[str, ...] = (
@@ -108,13 +110,13 @@ class SkillDetector:
         contexts = [c or "" for _, c in items]
         docs = list(self.nlp.pipe(texts, batch_size=64))
         context_docs = list(self.nlp.pipe(contexts, batch_size=64))
-        sentences = [[s for s in doc.sents if s.text.strip()] for doc in docs]
+        sentences = [[c for s in doc.sents for c in _clauses(s) if c.text.strip()] for doc in docs]
         flat = [s.text for sents in sentences for s in sents]
         vectors = self._encode(flat)
         context_vectors = self._encode([swap_person(c) for c in contexts if c])
         results: list[list[Detection]] = []
         at, ctx_at = 0, 0
-        for doc, sents, context_doc, context in zip(docs, sentences, context_docs, contexts):
+        for _doc, sents, context_doc, context in zip(docs, sentences, context_docs, contexts, strict=False):
             ctx_vec = None
             if context:
                 ctx_vec = context_vectors[ctx_at]
@@ -131,7 +133,7 @@ class SkillDetector:
             return {}
         sims = self.example_vectors @ vector
         best: dict[str, float] = {}
-        for label, sim in zip(self.example_labels, sims):
+        for label, sim in zip(self.example_labels, sims, strict=False):
             if sim > best.get(label, -1.0):
                 best[str(label)] = float(sim)
         return best
@@ -177,7 +179,7 @@ class SkillDetector:
             labels.pop("overpromise")
         if "overpromise" in labels or "follow_up" in labels:
             labels.pop("set_expectation", None)
-        if form.is_question and labels.get("dismissive", 0) < self.thresholds["dismissive"] + 0.15:
+        if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
             labels.pop("dismissive", None)
         if not form.is_question:
             for label in CLOSING_QUESTIONS:
@@ -229,6 +231,23 @@ class SkillDetector:
         if similarity >= self.thresholds["restate_fact_similarity"] and (framed or len(shared) >= 1):
             return round(similarity, 3)
         return None
+
+
+_QUESTION_STARTS = AUX_START | WH_WORDS | {"shall", "ok", "okay", "alright", "right"}
+
+
+def _clauses(sent: Any) -> list[Any]:
+    """Split a sentence where a question starts after a comma or dash: '..., does that work for you'."""
+    cuts = [sent.start]
+    tokens = list(sent)
+    for i in range(1, len(tokens) - 1):
+        prev, token, nxt = tokens[i - 1], tokens[i], tokens[i + 1]
+        if prev.text in {",", "-", ";", "–", "—"} and token.lower_ in _QUESTION_STARTS and nxt.pos_ in {"PRON", "DET", "NOUN", "PROPN"}:
+            if token.lower_ in {"ok", "okay", "alright", "right"} and nxt.text != "?":
+                continue
+            cuts.append(token.i)
+    cuts.append(sent.end)
+    return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _content_lemmas(doc: Any) -> set[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 WH_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
 FACTUAL_WH = frozenset({"when", "where", "which", "who", "whom", "whose"})
@@ -153,9 +154,7 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
     high_gain = bool(set(lowers) & HIGH_GAIN_WORDS) or wh == "why" or wishes
     factual = False
     if not asked_via_request or wh:
-        if wh in FACTUAL_WH:
-            factual = True
-        elif wh == "how" and after[:1] and after[0] in HOW_FACTUAL:
+        if wh in FACTUAL_WH or (wh == "how" and after[:1] and after[0] in HOW_FACTUAL):
             factual = True
         elif wh == "what":
             nouns = [w.lemma_.lower() for w in words[lowers.index(wh) + 1 : lowers.index(wh) + 5] if w.pos_ in {"NOUN", "PROPN"}]

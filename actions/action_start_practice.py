@@ -1,0 +1,26 @@
+"""action_start_practice: /start{"scenario": ..., "difficulty": ...} - a new customer arrives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.delivery import channel_of, deliver, reply_in_character, said_in_character, trainee_of
+from bot import practice
+
+
+class ActionStartPractice(Action):
+    """Start the scenario and difficulty asked for (or the defaults)."""
+
+    def name(self) -> str:
+        return "action_start_practice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if said_in_character(tracker):
+            return reply_in_character(dispatcher, tracker)
+        scenario = next(tracker.get_latest_entity_values("scenario"), None) or tracker.get_slot("scenario")
+        difficulty = next(tracker.get_latest_entity_values("difficulty"), None) or tracker.get_slot("difficulty")
+        return deliver(dispatcher, lambda: practice.begin(
+            tracker.sender_id, scenario, difficulty, channel=channel_of(tracker), trainee=trainee_of(tracker)))

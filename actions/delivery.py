@@ -1,0 +1,90 @@
+"""What every action shares: calling bot/ safely and turning its answer into messages and slot events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import practice
+from bot.practice import Exchange, PracticeError
+
+log = logging.getLogger(__name__)
+
+SERVER_TROUBLE = (
+    "Sorry - the training server hit a problem and could not answer that. Your message is kept in the "
+    "conversation log; please send it again in a moment."
+)
+
+
+def trainee_of(tracker: Tracker) -> str | None:
+    """The trainee's name or staff id, if the channel sent one in the message metadata."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            value = metadata.get("trainee") if isinstance(metadata, dict) else None
+            return str(value) if value else None
+    return None
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The input channel of the latest message ('rest', 'socketio', 'slack', ...)."""
+    return tracker.get_latest_input_channel() or "rest"
+
+
+#: A command said in plain words mid-practice must be this sure, or it is taken as said in character.
+COMMAND_CONFIDENCE = 0.8
+
+
+def said_in_character(tracker: Tracker) -> bool:
+    """True if a 'command' message is more likely the trainee talking to the customer.
+
+    '/hint' is always a command; "what now?" during a practice session only when the NLU is sure.
+    """
+    message = tracker.latest_message or {}
+    text = (message.get("text") or "").strip()
+    if text.startswith("/"):
+        return False
+    confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
+    running = bool(tracker.get_slot("practice")) and not (tracker.get_slot("practice") or {}).get("outcome")
+    return running and confidence < COMMAND_CONFIDENCE
+
+
+def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The customer answers the latest message."""
+    text = tracker.latest_message.get("text") or ""
+    return deliver(dispatcher, lambda: practice.respond(
+        tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker)))
+
+
+def deliver(dispatcher: CollectingDispatcher, produce: Callable[[], Exchange]) -> list[dict[str, Any]]:
+    """Run one exchange; send its messages (the last with the live payload) and set the slots."""
+    try:
+        exchange = produce()
+    except PracticeError as exc:
+        dispatcher.utter_message(text=str(exc))
+        return []
+    except Exception:
+        log.exception("practice action failed")
+        dispatcher.utter_message(text=SERVER_TROUBLE)
+        return []
+    for message in exchange.messages[:-1]:
+        dispatcher.utter_message(text=message)
+    if exchange.messages:
+        dispatcher.utter_message(text=exchange.messages[-1], json_message=exchange.payload)
+    return slot_events(exchange)
+
+
+def slot_events(exchange: Exchange) -> list[dict[str, Any]]:
+    """The slots that carry the session between messages."""
+    state = exchange.state or {}
+    return [
+        SlotSet("practice", exchange.state),
+        SlotSet("session_id", exchange.session_id),
+        SlotSet("stage", exchange.payload.get("stage", state.get("stage"))),
+        SlotSet("mood", exchange.payload.get("mood")),
+    ]

@@ -1,0 +1,154 @@
+"""The command line: `python -m bot <command>` (see `python -m bot --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.settings import get_settings
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_scenarios_list(args: argparse.Namespace) -> int:
+    from bot.scenarios.loader import load_library
+
+    library = load_library(get_settings().scenarios_dir)
+    for problem in library.problems:
+        print(f"left out: {problem}", file=sys.stderr)
+    items = [s.summary() for s in sorted(library.scenarios.values(), key=lambda s: s.id)]
+    if args.json:
+        _print_json(items)
+    else:
+        for item in items:
+            print(f"{item['id']:<28} {item['title']}  [{', '.join(item['difficulties'])}]")  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_scenarios_validate(args: argparse.Namespace) -> int:
+    from bot.scenarios.loader import Problem, ScenarioError, load_scenario
+
+    targets = [Path(p) for p in args.paths] or [get_settings().scenarios_dir]
+    files = [f for t in targets for f in (sorted(t.glob("*.yml")) + sorted(t.glob("*.yaml")) if t.is_dir() else [t])]
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        if scenario.id in ids:
+            problems.append(Problem(str(path), "id", 1, f"duplicate scenario id '{scenario.id}' (also in {ids[scenario.id]})"))
+        ids[scenario.id] = str(path)
+    for problem in problems:
+        print(problem)
+    if problems or not files:
+        print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
+        return 1
+    print(f"{len(files)} scenario file(s) OK", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.practice import library, report, summary
+
+    data = report(args.sender_id)
+    if data is None:
+        print(f"No practice session found for sender '{args.sender_id}'.", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(data)
+        return 0
+    scenario = library().get(data["scenario"])
+    for turn in data["transcript"]:
+        print(f"{turn['speaker']:>8} [{turn['stage']}]: {turn['text']}")
+    print()
+    print(summary(data, scenario) if scenario else f"Overall: {data['overall']}/100")
+    return 0
+
+
+def cmd_rasa_data(args: argparse.Namespace) -> int:
+    from bot import rasa_data
+    from bot.scenarios.loader import load_library
+
+    settings = get_settings()
+    library = load_library(settings.scenarios_dir)
+    if args.check:
+        expected = {
+            "generated_talk.yml": rasa_data.talk_nlu(settings.skills_dir),
+            "generated_scenarios.yml": rasa_data.scenario_nlu(library),
+        }
+        stale = [name for name, text in expected.items()
+                 if not (settings.project_root / "data" / "nlu" / name).exists()
+                 or (settings.project_root / "data" / "nlu" / name).read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"stale: data/nlu/{', data/nlu/'.join(stale)} - run `python -m bot rasa-data`", file=sys.stderr)
+            return 1
+        return 0
+    for path in rasa_data.write(settings.project_root, library, settings.skills_dir):
+        print(f"wrote {path.relative_to(settings.project_root)}", file=sys.stderr)
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from bot.skills.label_command import label_stream
+
+    return label_stream(sys.stdin, sys.stdout, sys.stderr, batch_size=args.batch_size)
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("bot.web.app:app", host=args.host, port=args.port or get_settings().web_port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m bot`."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Customer-service training chatbot tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    scenarios = commands.add_parser("scenarios", help="list or validate scenarios").add_subparsers(dest="action", required=True)
+    listing = scenarios.add_parser("list", help="list the scenarios that load")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=cmd_scenarios_list)
+    validate = scenarios.add_parser("validate", help="check scenario files; exit 1 on any problem")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: data/scenarios)")
+    validate.set_defaults(func=cmd_scenarios_validate)
+
+    report = commands.add_parser("report", help="a sender's latest scorecard and transcript")
+    report.add_argument("sender_id")
+    report.add_argument("--json", action="store_true", help="print JSON")
+    report.set_defaults(func=cmd_report)
+
+    rasa = commands.add_parser("rasa-data", help="regenerate Rasa NLU data from scenarios and skill examples")
+    rasa.add_argument("--check", action="store_true", help="exit 1 if the generated files are stale")
+    rasa.set_defaults(func=cmd_rasa_data)
+
+    label = commands.add_parser("label", help="label JSON lines from stdin with skills, to stdout")
+    label.add_argument("--batch-size", type=int, default=128)
+    label.set_defaults(func=cmd_label)
+
+    web = commands.add_parser("web", help="run the web app")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=0)
+    web.set_defaults(func=cmd_web)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

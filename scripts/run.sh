@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make run: set up on first use, train when data changed, start Rasa (:5005), the action
+# server (:5055) and the web app (:8000), print the URLs, and stop all three on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/rasa-env.sh
+say() { printf '\033[1m[run]\033[0m %s\n' "$*" >&2; }
+
+RASA_PORT=${RASA_PORT:-5005}
+ACTION_PORT=${ACTION_PORT:-5055}
+WEB_PORT=${WEB_PORT:-8000}
+export RASA_URL=${RASA_URL:-http://127.0.0.1:$RASA_PORT}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT}
+export WEB_PORT
+
+bash scripts/setup.sh all
+bash scripts/train.sh
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  say "stopping..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  say "stopped."
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+.venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
+.venv/bin/python -m bot web --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
+.venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" --model models/service-trainer.tar.gz \
+  --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" > var/log/rasa.log 2>&1 & pids+=($!)
+
+wait_for() {  # name url pid
+  local name=$1 url=$2 pid=$3
+  for _ in $(seq 1 180); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { say "$name exited; see var/log/"; tail -n 20 "var/log/$name.log" >&2; return 1; }
+    sleep 1
+  done
+  say "$name did not come up in 3 minutes; see var/log/$name.log"; return 1
+}
+say "starting the action server, the web app and Rasa (loading the model takes about 30 s)..."
+wait_for actions "http://127.0.0.1:$ACTION_PORT/health" "${pids[0]}"
+wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[1]}"
+wait_for rasa "http://127.0.0.1:$RASA_PORT/status" "${pids[2]}"
+cat >&2 <<MSG
+
+  Trainee page:   http://127.0.0.1:$WEB_PORT/
+  Rasa server:    http://127.0.0.1:$RASA_PORT/   (REST: POST /webhooks/rest/webhook, socket.io)
+  Action server:  http://127.0.0.1:$ACTION_PORT/health
+  Logs:           var/log/{rasa,actions,web}.log
+  Press Ctrl-C to stop all three.
+
+MSG
+wait -n "${pids[@]}" || true
+say "a process exited; see var/log/"

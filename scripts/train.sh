@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Train the Rasa model when its data changed (rasa train itself skips an unchanged model).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/rasa-env.sh
+say() { printf '\033[1m[train]\033[0m %s\n' "$*" >&2; }
+# Generated NLU must match the scenarios and skill examples it comes from.
+.venv/bin/python -m bot rasa-data --check 2>/dev/null || { say "regenerating data/nlu/generated_*.yml"; .venv/bin/python -m bot rasa-data; }
+if [ -f models/service-trainer.tar.gz ] && [ -f models/.trained ] && [ "$(cat models/.trained)" = "$(scripts/fingerprint.sh)" ]; then
+  exit 0
+fi
+say "training the Rasa model (about a minute)..."
+.venv-rasa/bin/rasa train --fixed-model-name service-trainer --out models --quiet >&2
+[ -f models/service-trainer.tar.gz ] || { say "training failed"; exit 1; }
+scripts/fingerprint.sh > models/.trained
+say "model ready: models/service-trainer.tar.gz"

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real scenarios, a throw-away database, the (slow-loading) detector."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.scenarios.loader import load_library
+from bot.scenarios.model import Scenario
+from bot.settings import PROJECT_ROOT, get_settings
+from bot.skills.labels import Detection
+
+SCENARIOS = PROJECT_ROOT / "data" / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def cafe() -> Scenario:
+    scenario = load_library(SCENARIOS).get("cafe_late_order")
+    assert scenario is not None
+    return scenario
+
+
+@pytest.fixture
+def temp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite database for one test, via DATABASE_URL as in production."""
+    from bot import practice
+
+    url = f"sqlite:///{tmp_path / 'trainer.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    practice._database_ready.cache_clear()
+    yield url
+    get_settings.cache_clear()
+    practice._database_ready.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def detector():  # type: ignore[no-untyped-def]
+    from bot.skills.detector import get_detector
+
+    return get_detector()
+
+
+def det(label: str, span: str = "") -> Detection:
+    """A detection as the detectors would report it."""
+    return Detection(label, span, 0, len(span), 0.9)

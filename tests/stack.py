@@ -1,0 +1,126 @@
+"""Start the real stack on loopback for tests: the action server (.venv) and the Rasa server (.venv-rasa)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from bot.settings import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "service-trainer.tar.gz"
+RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """The running servers and where they keep their data."""
+
+    workdir: Path
+    database_url: str
+    tracker_db: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    logs: dict[str, IO[bytes]] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+    def start_actions(self) -> None:
+        log = self.logs["actions"] = open(self.workdir / "actions.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.processes["actions"] = subprocess.Popen(
+            [str(PYTHON), "-m", "bot.actions_server", "--port", str(self.action_port)],
+            cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+
+    def start_rasa(self) -> None:
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            'lock_store:\n  type: "in_memory"\n', encoding="utf-8")
+        log = self.logs["rasa"] = open(self.workdir / "rasa.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.processes["rasa"] = subprocess.Popen(
+            [str(RASA), "run", "--enable-api", "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
+             "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+            cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+
+    def wait(self, name: str, url: str, timeout: float = 240.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{self.log(name)}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} did not come up in {timeout:.0f}s:\n{self.log(name)}")
+
+    def log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self.processes):
+            process = self.processes.pop(key, None)
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            log = self.logs.pop(key, None)
+            if log is not None:
+                log.close()
+
+    def say(self, sender: str, text: str, metadata: dict[str, str] | None = None) -> list[dict]:  # type: ignore[type-arg]
+        """Send one message through Rasa's REST channel; the bot's messages come back."""
+        body: dict[str, object] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+
+def start_stack(workdir: Path) -> Stack:
+    """Both servers, up and answering."""
+    missing = [str(p.relative_to(PROJECT_ROOT)) for p in (RASA, MODEL) if not p.exists()]
+    if missing:
+        raise RuntimeError(f"missing {', '.join(missing)}: run `make test`, which sets up and trains first")
+    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db")
+    stack.start_actions()
+    stack.start_rasa()
+    try:
+        stack.wait("actions", f"{stack.action_url}/health")
+        stack.wait("rasa", f"{stack.rasa_url}/status")
+    except Exception:
+        stack.stop()
+        raise
+    return stack

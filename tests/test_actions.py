@@ -1,0 +1,134 @@
+"""The rasa-sdk actions with a tracker fixture, CollectingDispatcher and the real domain.yml."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.action_customer_reply import ActionCustomerReply
+from actions.action_end_practice import ActionEndPractice
+from actions.action_give_hint import ActionGiveHint
+from actions.action_restart import ActionRestart
+from actions.action_start_practice import ActionStartPractice
+from bot.settings import PROJECT_ROOT
+
+DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+ALL_ACTIONS = [ActionStartPractice, ActionCustomerReply, ActionGiveHint, ActionEndPractice, ActionRestart]
+
+
+def tracker(text: str, intent: str, slots: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None,
+            confidence: float = 1.0, metadata: dict[str, Any] | None = None) -> Tracker:
+    """A tracker as Rasa sends it to the action server."""
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(slots or {})
+    return Tracker.from_dict({
+        "sender_id": "trainee-42", "slots": all_slots, "latest_message": message,
+        "events": [{"event": "user", "text": text, "parse_data": message, "input_channel": "rest", "metadata": metadata or {}}],
+        "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
+    })
+
+
+def run(action_class: type, tr: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action_class().run(dispatcher, tr, DOMAIN))
+    return dispatcher, events
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_every_action_is_in_the_domain() -> None:
+    assert sorted(a().name() for a in ALL_ACTIONS) == sorted(DOMAIN["actions"])
+
+
+def test_start_introduces_the_customer_and_sets_the_slots(temp_db: str) -> None:
+    entities = [{"entity": "scenario", "value": "cafe_late_order"}, {"entity": "difficulty", "value": "impatient"}]
+    dispatcher, events = run(ActionStartPractice, tracker('/start{"scenario":"cafe_late_order"}', "start", entities=entities,
+                                                          metadata={"trainee": "Sam Lee"}))
+    assert "Café" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[-1]["custom"]["stage"] == "receiving"
+    slots = slots_of(events)
+    assert slots["practice"]["difficulty"] == "impatient" and slots["session_id"] and slots["stage"] == "receiving"
+    from bot.store import repository
+    from bot.store.db import session_scope
+
+    with session_scope() as db:
+        assert repository.latest_session(db, "trainee-42").trainee == "Sam Lee"  # type: ignore[union-attr]
+
+
+def test_an_unknown_scenario_gets_a_clear_message(temp_db: str) -> None:
+    dispatcher, events = run(ActionStartPractice, tracker("/start", "start", entities=[{"entity": "scenario", "value": "moon_base"}]))
+    assert events == []
+    assert "no scenario called 'moon_base'" in dispatcher.messages[0]["text"]
+    assert "cafe_late_order" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.models
+def test_the_customer_replies_and_the_stage_moves(temp_db: str) -> None:
+    _, events = run(ActionStartPractice, tracker("/start", "start"))
+    started = slots_of(events)
+    dispatcher, events = run(ActionCustomerReply, tracker("Hi there, thanks for waiting. What happened?", "talk", slots=started))
+    reply = dispatcher.messages[-1]
+    assert reply["custom"]["stage"] == "understanding"
+    assert "greet_acknowledge" in reply["custom"]["skills"]
+    assert slots_of(events)["practice"]["turn"] == 1
+
+
+def test_hint_without_a_session_explains_how_to_start() -> None:
+    dispatcher, events = run(ActionGiveHint, tracker("/hint", "hint"))
+    assert "/start" in dispatcher.messages[0]["text"] and events == []
+
+
+def test_a_plain_words_command_the_nlu_is_unsure_of_goes_to_the_customer(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import practice
+
+    _, events = run(ActionStartPractice, tracker("/start", "start"))
+    started = slots_of(events)
+    seen: list[str] = []
+    monkeypatch.setattr(practice, "respond", lambda sender, state, sid, text, channel="rest": seen.append(text) or practice.Exchange(["ok"], state, sid))
+    run(ActionGiveHint, tracker("hey what's up", "hint", slots=started, confidence=0.55))
+    assert seen == ["hey what's up"]
+    dispatcher, _ = run(ActionGiveHint, tracker("/hint", "hint", slots=started, confidence=1.0))
+    assert dispatcher.messages[0]["text"].startswith("Hint: Receiving")
+
+
+def test_end_scores_the_session(temp_db: str) -> None:
+    _, events = run(ActionStartPractice, tracker("/start", "start"))
+    dispatcher, events = run(ActionEndPractice, tracker("/end", "end", slots=slots_of(events)))
+    assert dispatcher.messages[-1]["text"].startswith("Scorecard: ")
+    assert dispatcher.messages[-1]["custom"]["scorecard"]["overall"] == 0
+    assert slots_of(events)["practice"]["outcome"] == "ended_by_trainee"
+
+
+def test_end_without_a_session_says_how_to_start() -> None:
+    dispatcher, events = run(ActionEndPractice, tracker("/end", "end"))
+    assert "/start" in dispatcher.messages[0]["text"] and events == []
+
+
+def test_restart_forgets_the_conversation_and_meets_the_same_customer_again(temp_db: str) -> None:
+    entities = [{"entity": "difficulty", "value": "angry"}]
+    _, events = run(ActionStartPractice, tracker("/start", "start", entities=entities))
+    first = slots_of(events)
+    dispatcher, events = run(ActionRestart, tracker("/restart", "restart", slots=first))
+    assert events[0]["event"] == "restart"
+    slots = slots_of(events)
+    assert slots["practice"]["difficulty"] == "angry" and slots["session_id"] != first["session_id"]
+    assert dispatcher.messages[-1]["custom"]["stage"] == "receiving"
+
+
+def test_a_server_fault_is_a_clear_message_not_a_crash(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import practice
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(practice, "respond", broken)
+    dispatcher, events = run(ActionCustomerReply, tracker("hello", "talk"))
+    assert "training server hit a problem" in dispatcher.messages[0]["text"] and events == []

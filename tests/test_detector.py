@@ -1,0 +1,121 @@
+"""The skill detectors on hard cases: real spaCy and MiniLM models, loaded once per run."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.models
+
+CUSTOMER = ("I ordered a chicken wrap and a flat white twenty minutes ago and you gave me a latte. "
+            "I'm honestly getting really frustrated.")
+
+
+def labels(detector, text: str, context: str | None = None) -> set[str]:  # type: ignore[no-untyped-def]
+    return {d.label for d in detector.detect(text, context)}
+
+
+@pytest.mark.parametrize("text", [
+    "Can you tell me what happened?",
+    "what happened when you tried to log in",
+    "How did the wrap turn out?",
+    "Tell me a bit more about the order",
+    "Could you walk me through what happened at the counter?",
+])
+def test_open_questions_with_or_without_a_question_mark(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert "open_question" in found and "closed_question" not in found
+
+
+@pytest.mark.parametrize("text", ["Did you keep the receipt?", "did you pay by card", "Refund or replacement?", "Is it the chicken wrap?"])
+def test_closed_questions(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert "closed_question" in found and "open_question" not in found
+
+
+@pytest.mark.parametrize("text", ["What's your order number?", "When did it arrive?", "Which flight were you on?", "how many items were missing"])
+def test_factual_questions_are_also_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {"open_question", "factual_question"} <= labels(detector, text)
+
+
+@pytest.mark.parametrize("text", ["What would a good outcome look like for you?", "How has this affected your week?", "Why is the meeting so important to you?"])
+def test_high_gain_questions(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert {"open_question", "high_gain_question"} <= found and "factual_question" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "It sounds like you're really frustrated after waiting so long.",
+    "that must be so frustrating",
+    "I can see why you'd be annoyed about that",
+])
+def test_restating_the_feeling_the_customer_expressed(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" in labels(detector, text, CUSTOMER)
+
+
+def test_i_understand_alone_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
+    assert not {"restate_feeling", "restate_fact"} & labels(detector, "I understand.", CUSTOMER)
+
+
+def test_naming_a_feeling_the_customer_never_expressed_is_not_a_restatement(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in labels(detector, "You sound really worried about this.", CUSTOMER)
+
+
+def test_restating_without_context_is_impossible(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None)
+
+
+@pytest.mark.parametrize("text", [
+    "So you ordered a wrap and a flat white twenty minutes ago and got a latte instead.",
+    "just to check, it was a flat white you ordered and we gave you a latte?",
+])
+def test_restating_facts_including_hedged_ones(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_fact" in labels(detector, text, CUSTOMER)
+
+
+def test_made_up_facts_are_not_a_restatement(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_fact" not in labels(detector, "So your parcel was left at the wrong address last week.", CUSTOMER)
+
+
+def test_realistic_expectation_versus_overpromise(detector) -> None:  # type: ignore[no-untyped-def]
+    realistic = labels(detector, "The refund shows on your statement in 3 to 5 business days.")
+    promise = labels(detector, "This will never happen again, I promise.")
+    assert "set_expectation" in realistic and "overpromise" not in realistic
+    assert "overpromise" in promise and "set_expectation" not in promise
+
+
+def test_overpromise_with_a_time_is_not_a_realistic_expectation(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "I guarantee it'll be ready instantly.")
+    assert "overpromise" in found and "set_expectation" not in found
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Hi, thanks for waiting, I'll be right with you.", "greet_acknowledge"),
+    ("I can refund you today or send a replacement that arrives Thursday.", "offer_options"),
+    ("Does that plan work for you?", "seek_agreement"),
+    ("Is everything sorted to your satisfaction now?", "check_satisfaction"),
+    ("Thank you for bearing with us.", "thank"),
+    ("Is there anything else I can help you with today?", "bridge"),
+    ("I'll email you tomorrow to confirm it arrived.", "follow_up"),
+    ("That's not my department.", "dismissive"),
+    ("calm down", "dismissive"),
+])
+def test_each_skill_of_the_cycle(detector, text: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    assert label in labels(detector, text)
+
+
+def test_no_skill_in_plain_filler(detector) -> None:  # type: ignore[no-untyped-def]
+    assert labels(detector, "Let me check that for you.") == set()
+
+
+def test_a_long_turn_carries_several_skills_each_with_its_evidence(detector) -> None:  # type: ignore[no-untyped-def]
+    text = ("hi, sorry you've been waiting. that must be really frustrating. "
+            "i can remake the flat white right now and it'll be ready in about three minutes, does that work for you")
+    found = {d.label: d for d in detector.detect(text, CUSTOMER)}
+    assert {"greet_acknowledge", "restate_feeling", "offer_options", "set_expectation", "seek_agreement"} <= set(found)
+    for detection in found.values():
+        assert text[detection.start:detection.end].strip() == detection.span
+        assert 0 < detection.confidence <= 1
+
+
+def test_a_question_about_the_receipt_is_not_dismissive(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "dismissive" not in labels(detector, "did you keep the receipt")

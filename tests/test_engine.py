@@ -1,0 +1,155 @@
+"""The customer state machine on plain data: no Rasa, no HTTP, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.scenarios import engine
+from bot.scenarios.model import Scenario
+from tests.conftest import det
+
+GREET = [det("greet_acknowledge", "Hi, thanks for waiting")]
+SKILLED = [
+    ("Hi, thanks for waiting.", GREET),
+    ("It sounds like you're frustrated.", [det("restate_feeling", "It sounds like you're frustrated.")]),
+    ("How has this affected your day?", [det("open_question", "How has this affected your day?"), det("high_gain_question", "How has this affected your day?")]),
+    ("So you ordered twenty minutes ago and got the wrong coffee.", [det("restate_fact", "So you ordered twenty minutes ago and got the wrong coffee.")]),
+    ("I can remake your flat white now. It will be ready in five minutes.",
+     [det("offer_options", "I can remake your flat white now."), det("set_expectation", "It will be ready in five minutes.")]),
+    ("Does that work for you?", [det("seek_agreement", "Does that work for you?"), det("closed_question", "Does that work for you?")]),
+    ("Is everything sorted now? Thank you for your patience.",
+     [det("check_satisfaction", "Is everything sorted now?"), det("thank", "Thank you for your patience.")]),
+]
+
+
+def play(scenario: Scenario, difficulty: str, script, seed: int = 1):  # type: ignore[no-untyped-def]
+    state, opening = engine.start(scenario, difficulty, seed)
+    replies = [opening]
+    for text, detections in script:
+        if state.ended:
+            break
+        state, reply = engine.step(scenario, state, text, detections)
+        replies.append(reply)
+    return state, replies
+
+
+@pytest.mark.parametrize("difficulty", ["patient", "impatient", "angry"])
+def test_skilled_trainee_moves_the_customer_through_all_four_stages(cafe: Scenario, difficulty: str) -> None:
+    state, replies = play(cafe, difficulty, SKILLED)
+    stages = [r.stage for r in replies]
+    assert stages[0] == "receiving"
+    assert stages.index("understanding") < stages.index("helping") < stages.index("keeping")
+    assert state.outcome == "resolved"
+    assert state.nps is not None and state.nps >= 7
+    assert replies[-1].mood in ("calm", "uneasy")
+
+
+def test_ignoring_and_dismissing_makes_the_customer_walk_out(cafe: Scenario) -> None:
+    script = [("what", []), ("whatever", []), ("calm down", [det("dismissive", "calm down")]), ("not my problem", [det("dismissive", "not my problem")])]
+    state, replies = play(cafe, "impatient", script)
+    assert state.outcome == "walked_out"
+    assert "walk_out" in replies[-1].reactions
+    assert state.nps is not None and state.nps <= 1
+
+
+def test_skipping_the_greeting_annoys_the_customer(cafe: Scenario) -> None:
+    greeted, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    skipped, replies = play(cafe, "patient", [("what's the problem", [det("open_question", "what's the problem")])])
+    assert skipped.frustration > greeted.frustration
+    assert replies[-1].reactions[0] == "no_greeting"
+
+
+def test_open_questions_draw_out_facts_that_closed_questions_do_not(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    kept_back = list(state.held_back)
+    assert kept_back, "the scenario keeps facts back for open questions"
+    closed_state, closed = engine.step(cafe, state, "Did you pay already?", [det("closed_question", "Did you pay already?")])
+    assert closed.reactions == ("closed_answer",) and closed.told == ()
+    assert closed_state.held_back == kept_back
+    _open_state, opened = engine.step(cafe, state, "What's your order number?", [det("open_question", "What's your order number?"), det("factual_question", "What's your order number?")])
+    assert "reveal" in opened.reactions
+    assert opened.told == ("order_number",), "a factual question draws out the fact it asks about"
+    assert "forty-seven" in opened.text
+
+
+def test_high_gain_questions_reveal_the_need_behind_the_request(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    q = "What would a good outcome look like for you?"
+    _, reply = engine.step(cafe, state, q, [det("open_question", q), det("high_gain_question", q)])
+    assert cafe.fact(reply.told[0]).reveal == "high_gain"
+
+
+def test_restating_feelings_lowers_frustration_and_overpromising_raises_it(cafe: Scenario) -> None:
+    state, _ = play(cafe, "impatient", [("Hi, thanks for waiting.", GREET)])
+    calmer, reply = engine.step(cafe, state, "You sound frustrated.", [det("restate_feeling", "You sound frustrated.")])
+    assert calmer.frustration < state.frustration and "feeling_heard" in reply.reactions
+    promise = "This will never happen again"
+    worse, reply = engine.step(cafe, state, promise + ".", [det("overpromise", promise + ".")])
+    assert worse.frustration > state.frustration
+    assert "never happen again" in reply.text, "the customer quotes the promise back"
+
+
+def test_the_customer_refers_to_the_option_the_trainee_offered(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can pack the wrap to take away for you."
+    _, reply = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    assert "pack the wrap to take away for me" in reply.text
+    assert reply.stage == "helping"
+
+
+def test_agreement_needs_an_option_and_a_realistic_expectation(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can remake your coffee."
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    state, reply = engine.step(cafe, state, "Is that okay?", [det("seek_agreement", "Is that okay?")])
+    assert "not_yet" in reply.reactions and engine.NOT_YET_REASONS["no_expectation"] in reply.text
+    assert not state.agreed
+    expectation = "It will be ready in three minutes."
+    state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
+    state, reply = engine.step(cafe, state, "Is that okay?", [det("seek_agreement", "Is that okay?")])
+    assert state.agreed and reply.stage == "keeping"
+
+
+def test_angry_customers_need_more_skilful_moves_than_patient_ones(cafe: Scenario) -> None:
+    quick = [SKILLED[0], SKILLED[4], SKILLED[5]]
+    patient, _ = play(cafe, "patient", quick)
+    angry, _ = play(cafe, "angry", quick)
+    assert patient.agreed
+    assert not angry.agreed
+
+
+def test_the_customer_never_repeats_a_line_verbatim(cafe: Scenario) -> None:
+    state, replies = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    texts = [r.text for r in replies]
+    for _ in range(12):
+        state.frustration = 0  # keep them from walking out, to exhaust the variants
+        state, reply = engine.step(cafe, state, "ok", [])
+        texts.append(reply.text)
+    assert len(texts) == len(set(texts))
+
+
+def test_state_round_trips_through_plain_data(cafe: Scenario) -> None:
+    state, _ = play(cafe, "impatient", SKILLED[:3])
+    assert engine.PracticeState.from_dict(state.to_dict()) == state
+
+
+def test_an_ended_session_takes_no_more_turns(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED)
+    with pytest.raises(ValueError):
+        engine.step(cafe, state, "hello?", [])
+
+
+def test_ending_early_gives_a_low_recommendation(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:2])
+    ended = engine.end_early(state)
+    assert ended.outcome == "ended_by_trainee"
+    assert ended.nps is not None and ended.nps <= 5
+
+
+def test_hints_follow_the_cycle(cafe: Scenario) -> None:
+    state, _ = engine.start(cafe, "patient", 3)
+    assert engine.hint(cafe, state).startswith("Receiving")
+    state, _ = play(cafe, "patient", SKILLED[:1])
+    assert "restate the feeling" in engine.hint(cafe, state)
+    state, _ = play(cafe, "patient", SKILLED[:5])
+    assert engine.hint(cafe, state).startswith("Helping: ask for agreement")

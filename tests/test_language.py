@@ -1,0 +1,27 @@
+"""Saying the other side's words back: pronouns and perspective."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.language import as_customer_clause, sentence_case, swap_person
+
+
+@pytest.mark.parametrize(("said", "back"), [
+    ("I ordered a wrap twenty minutes ago", "You ordered a wrap twenty minutes ago"),
+    ("the coffee you gave me is a latte", "the coffee I gave you is a latte"),
+    ("I'm frustrated because you ignored me", "You're frustrated because I ignored you"),
+    ("you are really frustrated", "I am really frustrated"),
+    ("my receipt says order forty-seven", "your receipt says order forty-seven"),
+])
+def test_swap_person(said: str, back: str) -> None:
+    assert swap_person(said) == back
+
+
+def test_an_offer_becomes_what_the_customer_would_repeat() -> None:
+    assert as_customer_clause("I can remake your flat white now.") == "remake my flat white now"
+    assert as_customer_clause("Let me pack it to take away for you") == "pack it to take away for me"
+
+
+def test_sentence_case() -> None:
+    assert sentence_case('fine, yes. remake my coffee. "it will be ready".') == 'Fine, yes. Remake my coffee. "It will be ready".'

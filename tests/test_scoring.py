@@ -1,0 +1,97 @@
+"""The scorecard on plain data: points tied to quoted turns, suggestions from the customer's words."""
+
+from __future__ import annotations
+
+from bot.scenarios import engine
+from bot.scenarios.model import Scenario
+from bot.scoring.scorecard import RUBRIC, TurnRecord, scorecard
+from tests.conftest import det
+from tests.test_engine import SKILLED
+
+
+def record(scenario: Scenario, difficulty: str, script) -> tuple[list[TurnRecord], engine.PracticeState]:  # type: ignore[no-untyped-def]
+    """Play a script through the engine and keep the turns as the store would."""
+    state, reply = engine.start(scenario, difficulty, 5)
+    turns = [TurnRecord(0, "customer", reply.text, reply.stage, frustration=reply.frustration, feelings=list(reply.feelings))]
+    for text, detections in script:
+        if state.ended:
+            break
+        turns.append(TurnRecord(len(turns), "trainee", text, state.stage, detections=list(detections)))
+        state, reply = engine.step(scenario, state, text, detections)
+        turns.append(TurnRecord(len(turns), "customer", reply.text, reply.stage, frustration=reply.frustration,
+                                feelings=list(reply.feelings), told=list(reply.told)))
+    return turns, state
+
+
+CARELESS = [
+    ("what do you want", [det("open_question", "what do you want")]),
+    ("It'll be ready instantly, I promise.", [det("overpromise", "It'll be ready instantly, I promise.")]),
+    ("Calm down.", [det("dismissive", "Calm down.")]),
+]
+
+
+def test_the_rubric_adds_up_to_100() -> None:
+    assert sum(points for skills in RUBRIC.values() for _, points in skills) == 100
+
+
+def test_skilled_trainee_scores_well_above_careless_trainee(cafe: Scenario) -> None:
+    good_turns, good = record(cafe, "patient", SKILLED)
+    bad_turns, bad = record(cafe, "patient", CARELESS)
+    good_card = scorecard(cafe, good_turns, good.outcome, good.nps)
+    bad_card = scorecard(cafe, bad_turns, bad.outcome or "ended_by_trainee", bad.nps)
+    assert good_card["overall"] >= bad_card["overall"] + 30
+    assert good_card["overall"] == sum(s["score"] for s in good_card["stages"].values())
+    assert good_card["nps"]["category"] in ("promoter", "passive")
+
+
+def test_every_point_is_tied_to_the_quoted_turn_that_earned_it(cafe: Scenario) -> None:
+    turns, state = record(cafe, "patient", SKILLED)
+    card = scorecard(cafe, turns, state.outcome, state.nps)
+    by_index = {t.index: t for t in turns}
+    for evidence in card["evidence"]:
+        turn = by_index[evidence["turn"]]
+        assert turn.speaker == "trainee"
+        assert evidence["quote"] in turn.text
+    skills = {e["skill"] for e in card["evidence"] if e["points"] > 0}
+    assert {"open_question", "restate_feeling", "set_expectation"} <= skills
+    assert card["skills"]["restate_feeling"]["points"] == card["skills"]["restate_feeling"]["max"]
+
+
+def test_penalties_are_evidence_too(cafe: Scenario) -> None:
+    turns, state = record(cafe, "patient", CARELESS)
+    card = scorecard(cafe, turns, state.outcome or "ended_by_trainee", state.nps)
+    lost = {e["skill"]: e for e in card["evidence"] if e["points"] < 0}
+    assert lost["dismissive"]["quote"] == "Calm down."
+    assert lost["overpromise"]["points"] < 0
+    assert card["skills"]["dismissive"]["points"] < 0
+
+
+def test_one_suggestion_per_missed_moment_in_the_customers_own_words(cafe: Scenario) -> None:
+    turns, _state = record(cafe, "patient", [SKILLED[0], ("ok", []), ("right", [])])
+    card = scorecard(cafe, turns, "ended_by_trainee", 3)
+    suggestions = {s["skill"]: s["text"] for s in card["suggestions"]}
+    missed = [skill for stage in RUBRIC.values() for skill, _ in stage if not card["skills"][skill]["points"]]
+    assert set(missed) <= set(suggestions)
+    feeling_line = next(t.text for t in turns if t.speaker == "customer" and t.feelings)
+    assert feeling_line in suggestions["restate_feeling"], "quotes what the customer actually said"
+    told = [cafe.fact(f).text for t in turns for f in t.told]
+    # The fact is said back to the customer: 'I ordered' becomes 'you ordered'.
+    assert told[0].replace("I ordered", "you ordered") in suggestions["restate_fact"]
+
+
+def test_walking_out_is_a_lost_moment_of_truth(cafe: Scenario) -> None:
+    script = [("what", []), ("whatever", []), ("calm down", [det("dismissive", "calm down")]), ("not my problem", [det("dismissive", "not my problem")])]
+    turns, state = record(cafe, "impatient", script)
+    card = scorecard(cafe, turns, state.outcome, state.nps)
+    assert state.outcome == "walked_out"
+    assert any(e["skill"] == "moment_of_truth" and e["points"] < 0 for e in card["evidence"])
+    assert any(m["effect"] == "lost" for m in card["moments_of_truth"])
+    assert card["nps"]["category"] == "detractor"
+
+
+def test_thanks_in_the_greeting_is_not_the_keeping_stage_thank_you(cafe: Scenario) -> None:
+    greeting = "Hi, thanks for waiting."
+    turns, state = record(cafe, "patient", [(greeting, [det("greet_acknowledge", greeting), det("thank", greeting)])])
+    card = scorecard(cafe, turns, "ended_by_trainee", state.nps)
+    assert card["skills"]["thank"]["points"] == 0
+    assert card["stages"]["receiving"]["score"] == 15
