@@ -53,7 +53,7 @@ def test_start_introduces_the_customer_and_sets_the_slots(temp_db: str) -> None:
     dispatcher, events = run(ActionStartPractice, tracker('/start{"scenario":"cafe_late_order"}', "start", entities=entities,
                                                           metadata={"trainee": "Sam Lee"}))
     assert "Café" in dispatcher.messages[0]["text"]
-    assert dispatcher.messages[-1]["custom"]["stage"] == "receiving"
+    assert dispatcher.messages[-1]["custom"]["data"]["stage"] == "receiving"
     slots = slots_of(events)
     assert slots["practice"]["difficulty"] == "impatient" and slots["session_id"] and slots["stage"] == "receiving"
     from bot.store import repository
@@ -76,8 +76,8 @@ def test_the_customer_replies_and_the_stage_moves(temp_db: str) -> None:
     started = slots_of(events)
     dispatcher, events = run(ActionCustomerReply, tracker("Hi there, thanks for waiting. What happened?", "talk", slots=started))
     reply = dispatcher.messages[-1]
-    assert reply["custom"]["stage"] == "understanding"
-    assert "greet_acknowledge" in reply["custom"]["skills"]
+    assert reply["custom"]["data"]["stage"] == "understanding"
+    assert "greet_acknowledge" in reply["custom"]["data"]["skills"]
     assert slots_of(events)["practice"]["turn"] == 1
 
 
@@ -103,7 +103,7 @@ def test_end_scores_the_session(temp_db: str) -> None:
     _, events = run(ActionStartPractice, tracker("/start", "start"))
     dispatcher, events = run(ActionEndPractice, tracker("/end", "end", slots=slots_of(events)))
     assert dispatcher.messages[-1]["text"].startswith("Scorecard: ")
-    assert dispatcher.messages[-1]["custom"]["scorecard"]["overall"] == 0
+    assert dispatcher.messages[-1]["custom"]["data"]["scorecard"]["overall"] == 0
     assert slots_of(events)["practice"]["outcome"] == "ended_by_trainee"
 
 
@@ -120,7 +120,7 @@ def test_restart_forgets_the_conversation_and_meets_the_same_customer_again(temp
     assert events[0]["event"] == "restart"
     slots = slots_of(events)
     assert slots["practice"]["difficulty"] == "angry" and slots["session_id"] != first["session_id"]
-    assert dispatcher.messages[-1]["custom"]["stage"] == "receiving"
+    assert dispatcher.messages[-1]["custom"]["data"]["stage"] == "receiving"
 
 
 def test_a_server_fault_is_a_clear_message_not_a_crash(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,11 +45,11 @@ def play(stack: Stack, sender: str, lines: list[str]) -> list[dict]:  # type: ig
     for text in ['/start{"scenario": "cafe_late_order", "difficulty": "patient"}', *lines]:
         messages = stack.say(sender, text, metadata={"trainee": sender})
         assert messages, f"no reply to {text!r}"
-        payloads += [m["custom"] for m in messages if "custom" in m]
+        payloads += [m["custom"]["data"] for m in messages if "custom" in m]
         if payloads and payloads[-1].get("ended"):
             break
     if not payloads[-1].get("ended"):
-        payloads += [m["custom"] for m in stack.say(sender, "/end") if "custom" in m]
+        payloads += [m["custom"]["data"] for m in stack.say(sender, "/end") if "custom" in m]
     return payloads
 
 
