@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -113,7 +114,7 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         return Exchange(["(Your message was empty - say something to the customer.)"], state_data, session_id, _payload(state, session_id))
     scenario = _scenario(state.scenario_id)
     _database_ready()
-    from bot.skills.detector import detect
+    from bot.skills.detector import get_detector
 
     with session_scope() as db:
         session = repository.get_session(db, session_id)
@@ -121,11 +122,13 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
             raise PracticeError("This practice session is not in the database any more; send /restart to begin again.")
         # Restating is judged against everything the customer has said so far.
         context = " ".join(t.text for t in session.turns if t.speaker == "customer") or None
+        waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
         # Store the trainee's words before anything else can fail: nothing they say is lost.
         turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration)
-        detections = detect(text, context)
+        detector = get_detector()
+        detections = detector.judge_promises(detector.detect(text, context), scenario.realistic_expectations, scenario.overpromises)
         repository.add_detections(db, turn.id, detections)
-        new_state, reply = engine.step(scenario, state, text, detections)
+        new_state, reply = engine.step(scenario, state, text, detections, waited_seconds=waited)
         repository.record_turn(
             db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
             details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
@@ -135,6 +138,15 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
     if new_state.ended:
         _finish(exchange, scenario, new_state)
     return exchange
+
+
+def seconds_since(moment: datetime | None) -> float:
+    """Seconds from a stored time (naive times are UTC, as SQLite returns them) to now."""
+    if moment is None:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
 
 
 def finish(state_data: dict[str, Any] | None, session_id: str | None) -> Exchange:

@@ -2,4 +2,4 @@
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL=2
-export PYTHONWARNINGS="ignore::DeprecationWarning,ignore::UserWarning,ignore::FutureWarning"
+export PYTHONWARNINGS=ignore

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.language import as_customer_clause, mid_sentence, sentence_case, swap_person
-from bot.scenarios.model import PLACEHOLDER, Scenario
+from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.skills.labels import Detection
 
 WALK_OUT_AT = 10
@@ -44,6 +44,8 @@ FALLBACK_LINES: dict[str, tuple[str, ...]] = {
     "dismissed": ("I don't appreciate that.", "That's not helpful."),
     "feeling_heard": ("Yes. Thank you.",),
     "fact_confirmed": ("Yes, that's right.",),
+    "kept_waiting": ("Hello? I've been waiting for you to say something.", "Are you still there? I'm waiting.",
+                     "I'm still waiting for an answer, you know."),
 }
 _REPEAT_PREFIXES = ("Look, ", "Again, ", "Like I said, ", "Honestly, ")
 
@@ -71,6 +73,7 @@ class PracticeState:
     bridged: bool = False
     followed_up: bool = False
     keeping_turns: int = 0
+    first_name: bool = False
     used_lines: list[str] = field(default_factory=list)
     outcome: str | None = None
     nps: int | None = None
@@ -128,6 +131,11 @@ def mood_for(frustration: int) -> str:
     return MOODS[-1][1]
 
 
+def address(scenario: Scenario, state: PracticeState) -> str:
+    """How to address the customer now: their title until they invite first-name terms."""
+    return scenario.first_name if state.first_name else scenario.persona.address_as
+
+
 def nps_category(score: int) -> str:
     """Promoter (9-10), passive (7-8) or detractor (0-6)."""
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
@@ -152,8 +160,10 @@ def start(scenario: Scenario, difficulty: str, seed: int) -> tuple[PracticeState
     return state, turn.reply()
 
 
-def step(scenario: Scenario, state: PracticeState, text: str, detections: Iterable[Detection]) -> tuple[PracticeState, CustomerReply]:
-    """The customer's reaction to one trainee message."""
+def step(
+    scenario: Scenario, state: PracticeState, text: str, detections: Iterable[Detection], waited_seconds: float = 0.0,
+) -> tuple[PracticeState, CustomerReply]:
+    """The customer's reaction to one trainee message, which came `waited_seconds` after their last words."""
     state = PracticeState.from_dict(state.to_dict())
     if state.ended:
         raise ValueError("this practice session has already ended")
@@ -164,6 +174,9 @@ def step(scenario: Scenario, state: PracticeState, text: str, detections: Iterab
     turn = _Turn(scenario, state)
     level = scenario.difficulties[state.difficulty]
 
+    if waited_seconds > level.patience_seconds:
+        turn.frustrate(1 if waited_seconds < 2 * level.patience_seconds else 2)
+        turn.say("kept_waiting")
     if "dismissive" in found:
         turn.frustrate(3)
         turn.say("dismissed")
@@ -217,7 +230,7 @@ def final_nps(state: PracticeState) -> int:
 
 def hint(scenario: Scenario, state: PracticeState) -> str:
     """What a coach would whisper now, in the cycle's vocabulary."""
-    who = scenario.persona.address_as
+    who = address(scenario, state)
     if state.ended:
         return "This session has ended: read your scorecard, then /restart to try again."
     if state.stage == "receiving":
@@ -236,10 +249,10 @@ def hint(scenario: Scenario, state: PracticeState) -> str:
             return "Helping: set a realistic expectation - say what will happen and when, without promising the impossible."
         return "Helping: ask for agreement - 'Does that plan work for you?'"
     if not state.checked:
-        return "Keeping: check they are satisfied with the outcome."
+        return f"Keeping: check {who} is satisfied with the outcome."
     if not state.thanked:
-        return "Keeping: thank them for their patience and their business."
-    return "Keeping: bridge - offer help with anything else - or promise a follow-up."
+        return f"Keeping: thank {who} for their patience and their business."
+    return f"Keeping: bridge - ask {who} if there is anything else you can help with - or promise a follow-up."
 
 
 # --- the stages -----------------------------------------------------------------------------
@@ -313,6 +326,9 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
             state.stage = "keeping"
             turn.frustrate(-2)
             turn.say("accept", plan=state.offers[-1])
+            if scenario.lines.get("call_me") and not state.first_name:
+                turn.say("call_me")
+                state.first_name = True
             if "check_satisfaction" in found:
                 state.checked = True
         else:
@@ -413,7 +429,7 @@ class _Turn:
         values.setdefault("name", self.scenario.persona.name)
         text = PLACEHOLDER.sub(lambda m: self._value(m.group(1), values), line)
         for feeling in self.scenario.feelings:
-            if feeling[:5].lower() in text.lower() and feeling not in self.feelings:
+            if names_feeling(text, feeling) and feeling not in self.feelings:
                 self.feelings.append(feeling)
                 if feeling not in self.state.feelings_expressed:
                     self.state.feelings_expressed.append(feeling)
@@ -465,9 +481,9 @@ class _Turn:
 
 
 _REPLY_ORDER = (
-    "opening", "walk_out", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
+    "opening", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
     "reveal", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
-    "accept", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
+    "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
 )
 
 

@@ -13,6 +13,7 @@ from bot.scenarios.model import (
     ALWAYS_ALLOWED,
     DEFAULT_DIFFICULTIES,
     DIFFICULTY_LEVELS,
+    OPTIONAL_REACTIONS,
     PLACEHOLDER,
     PLACEHOLDERS,
     REACTIONS,
@@ -22,6 +23,7 @@ from bot.scenarios.model import (
     Option,
     Persona,
     Scenario,
+    names_feeling,
 )
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -138,6 +140,13 @@ def _check_placeholders(check: _Checker, reaction: str, path: str, line: str, fa
             check.fail(path, f"unknown placeholder {{{name}}} in a '{reaction}' line (allowed: {known}, {{fact:<id>}})")
 
 
+def _line_group(check: _Checker, lines_data: dict[str, Any], reaction: str, fact_ids: set[str]) -> tuple[str, ...]:
+    variants = check.strings(lines_data, "lines", reaction)
+    for i, line in enumerate(variants):
+        _check_placeholders(check, reaction, f"lines.{reaction}[{i}]", line, fact_ids)
+    return variants
+
+
 def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     """Read one scenario from YAML text; raise ScenarioError listing every problem."""
     try:
@@ -218,17 +227,23 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     lines_data = check.get(data, "", "lines", dict) or {}
     line_groups: dict[str, tuple[str, ...]] = {}
     for reaction in lines_data:
-        if reaction not in REACTIONS:
-            check.fail(f"lines.{reaction}", f"unknown reaction (known: {', '.join(REACTIONS)})")
+        if reaction not in REACTIONS and reaction not in OPTIONAL_REACTIONS:
+            check.fail(f"lines.{reaction}", f"unknown reaction (known: {', '.join([*REACTIONS, *OPTIONAL_REACTIONS])})")
     for reaction in REACTIONS:
         if reaction not in lines_data:
             if "lines" in data:
                 check.fail("lines", f"no lines for '{reaction}' ({REACTIONS[reaction]})")
             continue
-        variants = check.strings(lines_data, "lines", reaction)
-        for i, line in enumerate(variants):
-            _check_placeholders(check, reaction, f"lines.{reaction}[{i}]", line, fact_ids)
-        line_groups[reaction] = variants
+        line_groups[reaction] = _line_group(check, lines_data, reaction, fact_ids)
+    for reaction in OPTIONAL_REACTIONS:
+        if reaction in lines_data:
+            line_groups[reaction] = _line_group(check, lines_data, reaction, fact_ids)
+    feelings = check.strings(data, "", "feelings")
+    for reaction in ("explain", "no_greeting"):
+        for i, line in enumerate(line_groups.get(reaction, ())):
+            if feelings and not any(names_feeling(line, feeling) for feeling in feelings):
+                check.fail(f"lines.{reaction}[{i}]",
+                           f"should name one of the customer's feelings ({', '.join(feelings)}) so trainees can restate it")
 
     scenario = Scenario(
         id=scenario_id,
@@ -236,7 +251,7 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
         setting=check.get(data, "", "setting", str) or "",
         persona=persona,
         situation=check.get(data, "", "situation", str) or "",
-        feelings=check.strings(data, "", "feelings"),
+        feelings=feelings,
         need=check.get(data, "", "need", str) or "",
         facts=tuple(facts),
         options=tuple(options),

@@ -34,6 +34,12 @@ REACTIONS: dict[str, str] = {
     "walk_out": "leaves angry, unresolved",
 }
 
+#: Reactions a scenario may give lines for; the engine has defaults (or, for call_me, stays formal).
+OPTIONAL_REACTIONS: dict[str, str] = {
+    "kept_waiting": "the trainee took longer to answer than this customer's patience allows",
+    "call_me": "said once, on agreeing to the plan: the customer invites first-name terms",
+}
+
 #: Placeholders a line may use, per reaction ({address_as} and {name} are always allowed).
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "explain": frozenset({"volunteered"}),
@@ -49,6 +55,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 ALWAYS_ALLOWED: frozenset[str] = frozenset({"address_as", "name"})
 #: How a placeholder is written in a line: {offer}, {fact:order_number}.
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?::[a-z0-9_]+)?)\}")
+
+
+def names_feeling(line: str, feeling: str) -> bool:
+    """True if a line names the feeling: 'rushed' is named by 'in a rush', 'frustrated' by 'frustrating'."""
+    stem = feeling.lower()
+    for suffix in ("ated", "ed", "ing"):
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
+            stem = stem[: -len(suffix)]
+            break
+    return re.search(r"(?<![a-z])" + re.escape(stem), line.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -86,12 +102,13 @@ class Difficulty:
     volunteer: int
     stall_penalty: int
     moves_to_accept: int
+    patience_seconds: int
 
 
 DEFAULT_DIFFICULTIES: dict[str, Difficulty] = {
-    "patient": Difficulty(start_frustration=3, volunteer=3, stall_penalty=1, moves_to_accept=2),
-    "impatient": Difficulty(start_frustration=5, volunteer=2, stall_penalty=2, moves_to_accept=3),
-    "angry": Difficulty(start_frustration=7, volunteer=1, stall_penalty=2, moves_to_accept=4),
+    "patient": Difficulty(start_frustration=3, volunteer=3, stall_penalty=1, moves_to_accept=2, patience_seconds=180),
+    "impatient": Difficulty(start_frustration=5, volunteer=2, stall_penalty=2, moves_to_accept=3, patience_seconds=90),
+    "angry": Difficulty(start_frustration=7, volunteer=1, stall_penalty=2, moves_to_accept=4, patience_seconds=45),
 }
 
 
@@ -121,6 +138,11 @@ class Scenario:
             if fact.id == fact_id:
                 return fact
         raise KeyError(fact_id)
+
+    @property
+    def first_name(self) -> str:
+        """The persona's first name."""
+        return self.persona.name.split()[0]
 
     def summary(self) -> dict[str, object]:
         """The short, JSON-ready description used by `scenarios list`."""

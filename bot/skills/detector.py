@@ -12,7 +12,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,14 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
     "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
     "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.72,
+    "scenario_overpromise": 0.90,
 }
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
 _ACK_WAIT = re.compile(r"\b(thanks?( you)? (so much )?for (waiting|holding|hanging on)|sorry (about|for) (the|your|keeping you) ?(wait|waiting)|(be )?(right|just) with you|keep(ing)? you waiting)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
 _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
-_FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect|takes?|within|by)\b", re.I)
+_FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
 _TIME_WORDS = re.compile(r"\b(\d+|minutes?|mins?|hours?|hrs?|days?|weeks?|today|tonight|tomorrow|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|business days?|working days?|end of (the )?day|next week|shortly|soon|asap|o'clock|[ap]\.?m\.?)\b", re.I)
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
 _OFFER = re.compile(r"\b(i|we)\s*(can|could|'ll|’ll|will|would|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
@@ -91,6 +92,7 @@ class SkillDetector:
         self.nlp = nlp
         self.encoder = encoder
         self.thresholds = thresholds
+        self._cache: dict[tuple[str, ...], np.ndarray] = {}
         kept = [e for e in examples if e.label in MEANING_LABELS or e.label == "none"]
         self.example_labels = np.array([e.label for e in kept])
         self.example_vectors = self._encode([e.text for e in kept]) if kept else np.zeros((0, 384))
@@ -127,6 +129,32 @@ class SkillDetector:
                 at += 1
             results.append(_merge(found))
         return results
+
+    def judge_promises(self, detections: Sequence[Detection], realistic: Sequence[str], overpromises: Sequence[str]) -> list[Detection]:
+        """Turn an expectation into an over-promise when it all but repeats one this scenario lists.
+
+        Similarity follows wording more than times ("ready in five minutes" is close to "ready
+        instantly"), so only near-paraphrases flip: a wrong penalty costs more trust than a miss.
+        """
+        if not overpromises or not any(d.label == "set_expectation" for d in detections):
+            return list(detections)
+        real = self._cached(tuple(realistic))
+        over = self._cached(tuple(overpromises))
+        out = []
+        for detection in detections:
+            if detection.label == "set_expectation":
+                vector = self._encode([detection.span])[0]
+                best_over = float((over @ vector).max())
+                best_real = float((real @ vector).max()) if len(real) else 0.0
+                if best_over >= self.thresholds["scenario_overpromise"] and best_over - best_real >= 0.25:
+                    detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
+            out.append(detection)
+        return _merge(out)
+
+    def _cached(self, texts: tuple[str, ...]) -> np.ndarray:
+        if texts not in self._cache:
+            self._cache[texts] = self._encode(list(texts))
+        return self._cache[texts]
 
     def _similarities(self, vector: np.ndarray) -> dict[str, float]:
         if not len(self.example_vectors):
