@@ -26,5 +26,5 @@ class ActionGiveHint(Action):
             text = str(exc)
         except Exception:
             text = SERVER_TROUBLE
-        dispatcher.utter_message(text=text, json_message=live_payload({"hint": text}))
+        dispatcher.utter_message(text=text, json_message=live_payload({"hint": text}, [practice.coach(text)]))
         return []

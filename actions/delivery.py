@@ -75,17 +75,17 @@ def deliver(dispatcher: CollectingDispatcher, produce: Callable[[], Exchange]) -
     for message in exchange.messages[:-1]:
         dispatcher.utter_message(text=message)
     if exchange.messages:
-        dispatcher.utter_message(text=exchange.messages[-1], json_message=live_payload(exchange.payload))
+        dispatcher.utter_message(text=exchange.messages[-1], json_message=live_payload(exchange.payload, exchange.lines))
     return slot_events(exchange)
 
 
-def live_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """The custom message that carries stage, mood and scorecard to the page.
+def live_payload(payload: dict[str, Any], lines: list[dict[str, str]]) -> dict[str, Any]:
+    """The custom message that carries stage, mood, scorecard and who said each line to the page.
 
     Wrapped in "data": Rasa 3.6's socket.io channel emits a custom message as
     `emit(event, **message)`, so only `data` (and `room`) reach the browser.
     """
-    return {"data": payload}
+    return {"data": {**payload, "lines": lines}}
 
 
 def slot_events(exchange: Exchange) -> list[dict[str, Any]]:

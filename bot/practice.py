@@ -28,15 +28,30 @@ class PracticeError(ValueError):
     """A request the trainee can fix (unknown scenario, unknown difficulty, ...); the message says how."""
 
 
+def customer(text: str) -> dict[str, str]:
+    """A line said by the customer."""
+    return {"speaker": "customer", "text": text}
+
+
+def coach(text: str) -> dict[str, str]:
+    """A line from the trainer itself: scenario intro, hints, scorecard, help."""
+    return {"speaker": "coach", "text": text}
+
+
 @dataclass
 class Exchange:
-    """What one trainee action produced: the customer's words and the new session state."""
+    """What one trainee action produced: who said what, and the new session state."""
 
-    messages: list[str]
+    lines: list[dict[str, str]]
     state: dict[str, Any] | None
     session_id: str | None
     payload: dict[str, Any] = field(default_factory=dict)
     scorecard: dict[str, Any] | None = None
+
+    @property
+    def messages(self) -> list[str]:
+        """The texts, in order."""
+        return [line["text"] for line in self.lines]
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +106,7 @@ def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, chann
         repository.record_turn(db, session.id, "customer", reply.text, state.stage, mood=state.mood,
                                frustration=state.frustration, details={"reactions": list(reply.reactions)})
     intro = f"Scenario: {scenario.title} ({level}). {scenario.setting} You are the staff member; reply to the customer."
-    return Exchange([intro, reply.text], state.to_dict(), session.id, _payload(state, session.id, reply))
+    return Exchange([coach(intro), customer(reply.text)], state.to_dict(), session.id, _payload(state, session.id, reply))
 
 
 def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest") -> Exchange:
@@ -102,16 +117,16 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         if not text:
             return opened
         follow = respond(sender_id, opened.state, opened.session_id, text, channel)
-        follow.messages = [*opened.messages[:1], f"Customer: {opened.messages[1]}", *follow.messages]
+        follow.lines = opened.lines + follow.lines
         return follow
     state = engine.PracticeState.from_dict(state_data)
     if state.ended:
         return Exchange(
-            ["This practice session has ended. Send /restart to play it again, or /start to choose another scenario."],
+            [coach("This practice session has ended. Send /restart to play it again, or /start to choose another scenario.")],
             state_data, session_id, _payload(state, session_id),
         )
     if not text:
-        return Exchange(["(Your message was empty - say something to the customer.)"], state_data, session_id, _payload(state, session_id))
+        return Exchange([coach("Your message was empty - say something to the customer.")], state_data, session_id, _payload(state, session_id))
     scenario = _scenario(state.scenario_id)
     _database_ready()
     from bot.skills.detector import get_detector
@@ -133,7 +148,7 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
             db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
             details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
         )
-    exchange = Exchange([reply.text], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
+    exchange = Exchange([customer(reply.text)], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
     exchange.payload["skills"] = [d.label for d in detections]
     if new_state.ended:
         _finish(exchange, scenario, new_state)
@@ -170,7 +185,7 @@ def _finish(exchange: Exchange, scenario: Scenario, state: engine.PracticeState)
         card = scorecard(scenario, turns, state.outcome, state.nps)
         repository.save_scorecard(db, exchange.session_id, card)
     exchange.scorecard = card
-    exchange.messages.append(summary(card, scenario))
+    exchange.lines.append(coach(summary(card, scenario)))
     exchange.payload.update({"ended": True, "outcome": state.outcome, "scorecard": card})
 
 

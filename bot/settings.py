@@ -43,9 +43,15 @@ class Settings:
     rasa_url: str = field(
         default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005")
     )
+    # The Rasa URL as the trainee's browser reaches it (differs behind a proxy).
+    rasa_public_url: str = field(
+        default_factory=lambda: os.environ.get("RASA_PUBLIC_URL") or os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    )
     action_server_url: str = field(
         default_factory=lambda: os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055")
     )
+    # How long the trainee's page waits for the customer before saying something is wrong.
+    reply_timeout_seconds: float = field(default_factory=lambda: float(os.environ.get("REPLY_TIMEOUT_SECONDS", "15")))
     web_port: int = field(default_factory=lambda: int(os.environ.get("WEB_PORT", "8000")))
     default_scenario: str = field(
         default_factory=lambda: os.environ.get("DEFAULT_SCENARIO", "cafe_late_order")

@@ -28,9 +28,11 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-.venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-.venv/bin/python -m bot web --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
-.venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" --model models/service-trainer.tar.gz \
+# Each child in its own session, so Ctrl-C reaches only this script, which stops them in order.
+own_session=""; command -v setsid >/dev/null 2>&1 && own_session=setsid
+$own_session .venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
+$own_session .venv/bin/python -m bot web --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
+$own_session .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" --model models/service-trainer.tar.gz \
   --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" > var/log/rasa.log 2>&1 & pids+=($!)
 
 wait_for() {  # name url pid
@@ -55,5 +57,15 @@ cat >&2 <<MSG
   Press Ctrl-C to stop all three.
 
 MSG
-wait -n "${pids[@]}" || true
-say "a process exited; see var/log/"
+# If one process dies, say which and keep the others up: the trainee page explains what is down.
+names=(actions web rasa)
+alive=("${pids[@]}")
+while [ "${#alive[@]}" -gt 0 ]; do
+  wait -n "${alive[@]}" 2>/dev/null || true
+  still=()
+  for i in "${!pids[@]}"; do
+    if kill -0 "${pids[$i]}" 2>/dev/null; then still+=("${pids[$i]}")
+    elif [[ " ${alive[*]} " == *" ${pids[$i]} "* ]]; then say "${names[$i]} stopped (see var/log/${names[$i]}.log); the others keep running. Ctrl-C stops all."; fi
+  done
+  alive=("${still[@]}")
+done

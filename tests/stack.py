@@ -33,6 +33,7 @@ class Stack:
     database_url: str
     tracker_db: Path
     rasa_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
@@ -45,8 +46,13 @@ class Stack:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.database_url, "RASA_TELEMETRY_ENABLED": "false",
+        return {**os.environ, "DATABASE_URL": self.database_url, "RASA_URL": self.rasa_url,
+                "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4", "RASA_TELEMETRY_ENABLED": "false",
                 "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
     def start_actions(self) -> None:
@@ -54,6 +60,13 @@ class Stack:
         self.processes["actions"] = subprocess.Popen(
             [str(PYTHON), "-m", "bot.actions_server", "--port", str(self.action_port)],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+
+    def start_web(self) -> None:
+        log = self.logs["web"] = open(self.workdir / "web.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.processes["web"] = subprocess.Popen(
+            [str(PYTHON), "-m", "bot", "web", "--port", str(self.web_port)],
+            cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        self.wait("web", f"{self.web_url}/health")
 
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"

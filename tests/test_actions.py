@@ -81,6 +81,15 @@ def test_the_customer_replies_and_the_stage_moves(temp_db: str) -> None:
     assert slots_of(events)["practice"]["turn"] == 1
 
 
+@pytest.mark.models
+def test_talking_without_start_meets_the_default_customer_first(temp_db: str) -> None:
+    dispatcher, events = run(ActionCustomerReply, tracker("Hello there, how can I help?", "talk"))
+    lines = dispatcher.messages[-1]["custom"]["data"]["lines"]
+    assert [line["speaker"] for line in lines] == ["coach", "customer", "customer"]
+    assert slots_of(events)["practice"]["scenario_id"] == "cafe_late_order"
+    assert slots_of(events)["practice"]["turn"] == 1
+
+
 def test_hint_without_a_session_explains_how_to_start() -> None:
     dispatcher, events = run(ActionGiveHint, tracker("/hint", "hint"))
     assert "/start" in dispatcher.messages[0]["text"] and events == []
@@ -92,7 +101,7 @@ def test_a_plain_words_command_the_nlu_is_unsure_of_goes_to_the_customer(temp_db
     _, events = run(ActionStartPractice, tracker("/start", "start"))
     started = slots_of(events)
     seen: list[str] = []
-    monkeypatch.setattr(practice, "respond", lambda sender, state, sid, text, channel="rest": seen.append(text) or practice.Exchange(["ok"], state, sid))
+    monkeypatch.setattr(practice, "respond", lambda sender, state, sid, text, channel="rest": seen.append(text) or practice.Exchange([practice.customer("ok")], state, sid))
     run(ActionGiveHint, tracker("hey what's up", "hint", slots=started, confidence=0.55))
     assert seen == ["hey what's up"]
     dispatcher, _ = run(ActionGiveHint, tracker("/hint", "hint", slots=started, confidence=1.0))
