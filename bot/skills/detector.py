@@ -36,7 +36,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
     "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
     "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.72,
-    "scenario_overpromise": 0.90,
+    "scenario_overpromise": 0.90, "restate_fact_loose": 0.45,
 }
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
@@ -49,7 +49,16 @@ _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|upd
 _OFFER = re.compile(r"\b(i|we)\s*(can|could|'ll|’ll|will|would|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
 _CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|it's (so |really )?(understandable|frustrating|annoying|worrying|stressful)|that's (so |really )?(frustrating|annoying|worrying|stressful|upsetting|disappointing))\b", re.I)
-_RESTATE_FRAME = re.compile(r"^\s*(so|ok(ay)?,? so|right,? so|just to (check|confirm|make sure|clarify)|let me (make sure|check|confirm|see if)|if i('ve| have)? (got|understand|understood)|to (recap|summari[sz]e)|what i'?m hearing|you'?re saying|you said|it sounds like|sounds like|it seems|so what you'?re saying)", re.I)
+_REFLECTIVE_FRAME = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|right|yeah|yes|mm+(?:-hmm)?|and|well|now)\W+)*"
+    r"(it sounds|sounds like|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
+    r"i get (a|the) sense|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
+    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
+    re.IGNORECASE,
+)
+_ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
+_NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
+                  "seek_agreement", "check_satisfaction", "bridge", "dismissive")
 _GENERIC_LEMMAS = frozenset({"be", "have", "do", "get", "go", "make", "say", "tell", "know", "think", "thing", "way", "just", "really", "also", "like", "want", "need", "see", "look", "okay", "ok", "yes", "no", "sorry", "thank", "thanks", "please", "right", "well", "lot", "bit"})
 
 
@@ -221,42 +230,45 @@ class SkillDetector:
                     labels.pop(label)
 
         if context:
-            feeling = self._restates_feeling(sent, context, form)
+            about = _about_the_customer(sent, form)
+            feeling = self._restates_feeling(sent, context_doc, form, about)
             if feeling:
                 labels["restate_feeling"] = feeling
-            fact = self._restates_fact(sent, vector, context_doc, ctx_vec, form, labels)
-            if fact:
+            fact = self._restates_fact(sent, vector, context_doc, ctx_vec, form, labels, about)
+            if fact and not feeling:
                 labels["restate_fact"] = fact
         return [Detection(label, text.strip(), sent.start_char, sent.end_char, conf) for label, conf in labels.items()]
 
-    def _restates_feeling(self, sent: Any, context: str, form: Any) -> float | None:
+    def _restates_feeling(self, sent: Any, context_doc: Any, form: Any, about: bool) -> float | None:
         """A feeling the customer expressed, reflected back to them (not asked about)."""
         if form.is_question and form.open:
             return None
         named = feeling_families(sent.text)
-        if not named or not _CUSTOMER_REF.search(sent.text):
+        if not named or not (about or _CUSTOMER_REF.search(sent.text)):
             return None
         if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", sent.text, re.I):
             return None  # the trainee's own feeling
-        shared = named & feeling_families(context)
-        return 0.9 if shared else None
+        expressed = feeling_families(context_doc.text)
+        if named & expressed:
+            return 0.9
+        if not expressed and not _informative(context_doc):
+            return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
+        return None
 
-    def _restates_fact(self, sent: Any, vector: np.ndarray, context_doc: Any, ctx_vec: np.ndarray | None, form: Any, labels: dict[str, float]) -> float | None:
-        """The customer's facts summarised back: shared content words, or the same meaning."""
-        if form.is_question and (form.open or not sent.text.strip().endswith("?")):
-            return None
-        if form.is_question and not _RESTATE_FRAME.search(sent.text) and not re.match(r"^\s*(so )?(you|your)\b", sent.text, re.I):
-            return None
-        if any(label in labels for label in ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge")):
+    def _restates_fact(self, sent: Any, vector: np.ndarray, context_doc: Any, ctx_vec: np.ndarray | None, form: Any,
+                       labels: dict[str, float], about: bool) -> float | None:
+        """The customer's situation said back to them: shared content words, the same meaning, or (when their
+        last words carry nothing to check against) a statement about them."""
+        if not about or any(label in labels for label in _NOT_RESTATING):
             return None
         mine = _content_lemmas(sent)
-        theirs = _content_lemmas(context_doc)
-        shared = mine & theirs
-        framed = bool(_RESTATE_FRAME.search(sent.text)) or bool(re.search(r"\byou\b", sent.text, re.I))
+        shared = mine & _content_lemmas(context_doc)
         similarity = float(vector @ ctx_vec) if ctx_vec is not None else 0.0
-        if framed and (len(shared) >= 2 or (shared and len(mine) <= 3)):
-            return round(min(0.95, 0.6 + 0.1 * len(shared)), 3)
-        if similarity >= self.thresholds["restate_fact_similarity"] and (framed or len(shared) >= 1):
+        if shared or similarity >= self.thresholds["restate_fact_similarity"]:
+            return round(min(0.95, max(similarity, 0.6 + 0.1 * len(shared))), 3)
+        if not _informative(context_doc) and mine:
+            return 0.55
+        if similarity >= self.thresholds["restate_fact_loose"]:
             return round(similarity, 3)
         return None
 
@@ -276,6 +288,27 @@ def _clauses(sent: Any) -> list[Any]:
             cuts.append(token.i)
     cuts.append(sent.end)
     return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _about_the_customer(sent: Any, form: Any) -> bool:
+    """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
+    if form.is_question and (form.open or not sent.text.rstrip().endswith("?")):
+        return False
+    if form.is_question and not _REFLECTIVE_FRAME.search(sent.text):
+        return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
+    if not _REFLECTIVE_FRAME.search(sent.text):
+        return False
+    # Not advice: "you should try...", "you can take it twice a day".
+    return not any(
+        token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"}
+        and any(child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children)
+        for token in sent
+    )
+
+
+def _informative(doc: Any) -> bool:
+    """Whether the customer's words carry content to check a restatement against ("Mm." does not)."""
+    return len(_content_lemmas(doc)) >= 2
 
 
 def _content_lemmas(doc: Any) -> set[str]:

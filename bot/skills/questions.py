@@ -24,6 +24,8 @@ FACT_NOUNS = frozenset({
     "reference", "code", "flight", "model", "amount", "price", "cost", "postcode", "zip", "account",
     "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id",
 })
+#: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
+SHORT_FACTUAL_WORDS = 8
 HOW_FACTUAL = frozenset({"many", "much", "long", "old", "often", "far", "soon", "late", "early", "big"})
 HIGH_GAIN_WORDS = frozenset({
     "feel", "feeling", "felt", "think", "thought", "prefer", "ideal", "ideally", "outcome", "matter",
@@ -75,9 +77,15 @@ NOT_A_QUESTION = QuestionForm(is_question=False)
 
 
 def _content(tokens: Sequence[Token]) -> list[Token]:
+    """The sentence without leading fillers, punctuation and a name said to the listener ("Sarah, so what...")."""
     out = list(tokens)
-    while out and (out[0].is_punct or out[0].lower_ in LEADING_FILLERS):
-        out = out[1:]
+    while out:
+        if out[0].is_punct or out[0].lower_ in LEADING_FILLERS or out[0].text.strip("-—–") == "":
+            out = out[1:]
+        elif out[0].pos_ == "PROPN" and len(out) > 2 and out[1].text == ",":
+            out = out[2:]
+        else:
+            break
     return out
 
 
@@ -101,11 +109,18 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
             return NOT_A_QUESTION  # exclamations: "What a day!"
         if _relative_clause_statement(words):
             return NOT_A_QUESTION
+        if not marked and not _asks(words):
+            return NOT_A_QUESTION  # "Where 1 is not at all important, and 10 is ..."
         return _open_form(lowers, words, either_or)
+
+    if first in {"any", "anything", "anyone", "anybody", "something"} and marked:
+        return QuestionForm(is_question=True, open=True)  # "Anything else?", "Any other concerns?"
+    if first in {"i", "i'm"} and any(w in lowers[:5] for w in ("wonder", "wondering", "curious")) and _embedded_wh(lowers):
+        return _open_form(lowers, words, either_or, asked_via_request=True)  # "I wonder what you think about that."
 
     request = _tell_request(lowers)
     if first in AUX_START and len(words) > 1:
-        if request:
+        if request or (_embedded_wh(lowers) and not either_or):
             return _open_form(lowers, words, False, asked_via_request=True)
         if not _inverted(words) and not marked:
             return NOT_A_QUESTION
@@ -119,6 +134,21 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
             return _open_form(lowers, words, either_or)
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     return NOT_A_QUESTION
+
+
+def _asks(words: Sequence[Token]) -> bool:
+    """A wh-word without a question mark still asks when a verb or auxiliary follows it: 'what happened'."""
+    for token in words[1:4]:
+        if token.pos_ in {"AUX", "VERB"}:
+            return True
+        if token.pos_ not in {"NOUN", "ADJ", "ADV", "DET", "PRON"}:
+            return False
+    return False
+
+
+def _embedded_wh(lowers: list[str]) -> bool:
+    """A wh-clause inside the question: 'Can I ask you what you like about it?'."""
+    return any(w in WH_WORDS for w in lowers[2:-1])
 
 
 def _inverted(words: Sequence[Token]) -> bool:
@@ -153,7 +183,8 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
     wishes = "would" in lowers and ("like" in lowers or "want" in lowers or "need" in lowers)
     high_gain = bool(set(lowers) & HIGH_GAIN_WORDS) or wh == "why" or wishes
     factual = False
-    if not asked_via_request or wh:
+    short = len([w for w in lowers if w.isalpha()]) <= SHORT_FACTUAL_WORDS
+    if short and (not asked_via_request or wh):
         if wh in FACTUAL_WH or (wh == "how" and after[:1] and after[0] in HOW_FACTUAL):
             factual = True
         elif wh == "what":
