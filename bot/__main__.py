@@ -104,6 +104,22 @@ def cmd_label(args: argparse.Namespace) -> int:
     return label_stream(sys.stdin, sys.stdout, sys.stderr, batch_size=args.batch_size)
 
 
+def cmd_skills_fit(args: argparse.Namespace) -> int:
+    from bot.skills.fit import fit, is_stale
+    from bot.skills.models import encoder
+
+    settings = get_settings()
+    out = settings.models_dir / "skills" / "thresholds.json"
+    if args.if_stale and not is_stale(settings.skills_dir, out):
+        return 0
+    stored = fit(settings.skills_dir, out, encoder())
+    for label, result in stored["leave_one_out"].items():
+        print(f"{label:<20} threshold {result['threshold']:.2f}  leave-one-out F1 {result['f1']:.3f}  ({result['examples']} examples)",
+              file=sys.stderr)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -132,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     rasa = commands.add_parser("rasa-data", help="regenerate Rasa NLU data from scenarios and skill examples")
     rasa.add_argument("--check", action="store_true", help="exit 1 if the generated files are stale")
     rasa.set_defaults(func=cmd_rasa_data)
+
+    skills = commands.add_parser("skills", help="the skill detectors").add_subparsers(dest="action", required=True)
+    fitting = skills.add_parser("fit", help="fit the per-label thresholds on data/skills and store them under models/")
+    fitting.add_argument("--if-stale", action="store_true", help="only when the examples changed since the last fit")
+    fitting.set_defaults(func=cmd_skills_fit)
 
     label = commands.add_parser("label", help="label JSON lines from stdin with skills, to stdout")
     label.add_argument("--batch-size", type=int, default=128)

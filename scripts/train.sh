@@ -6,6 +6,8 @@ source scripts/rasa-env.sh
 say() { printf '\033[1m[train]\033[0m %s\n' "$*" >&2; }
 # Generated NLU must match the scenarios and skill examples it comes from.
 .venv/bin/python -m bot rasa-data --check 2>/dev/null || { say "regenerating data/nlu/generated_*.yml"; .venv/bin/python -m bot rasa-data; }
+# The skill detectors' thresholds, fitted on data/skills when the examples changed.
+.venv/bin/python -m bot skills fit --if-stale 2>&1 | grep -v -i warn >&2 || true
 if [ -f models/service-trainer.tar.gz ] && [ -f models/.trained ] && [ "$(cat models/.trained)" = "$(scripts/fingerprint.sh)" ]; then
   exit 0
 fi

@@ -1,0 +1,196 @@
+"""`python -m bench` (make bench): detector quality and speed, written to docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.mapping import mi_question, mi_reflection
+from bot.settings import PROJECT_ROOT
+from bot.skills.labels import LABELS
+
+HERE = Path(__file__).resolve().parent
+HELDOUT = HERE / "data" / "heldout_customer_service.jsonl"
+EVAL = Path(os.environ.get("EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
+REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
+LABEL_LINES = 1000
+
+TARGETS = {"annomi_questions_accuracy": 0.82, "annomi_reflections_f1": 0.70, "heldout_macro_f1": 0.85, "label_1000_seconds": 30.0}
+REFERENCES = ("wh-word rule: accuracy 0.757 on questions (whole AnnoMI); stock-phrase rule: F1 0.379 on reflections; "
+              "one human expert against the majority of nine others: 0.818 on open vs closed.")
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def heldout_quality(detector: Any) -> dict[str, Any]:
+    rows = _load(HELDOUT)
+    found = [{d.label for d in ds} for ds in detector.detect_many([(r["text"], r["context"]) for r in rows])]
+    per_label = {}
+    for label in LABELS:
+        tp = sum(label in f and label in r["labels"] for f, r in zip(found, rows, strict=True))
+        fp = sum(label in f and label not in r["labels"] for f, r in zip(found, rows, strict=True))
+        fn = sum(label not in f and label in r["labels"] for f, r in zip(found, rows, strict=True))
+        per_label[label] = (*_prf(tp, fp, fn), tp + fn)
+    exact = sum(f == set(r["labels"]) for f, r in zip(found, rows, strict=True)) / len(rows)
+    macro = statistics.mean(v[2] for v in per_label.values())
+    return {"rows": len(rows), "per_label": per_label, "macro_f1": macro, "exact_match": exact}
+
+
+def annomi_quality(detector: Any) -> dict[str, Any] | None:
+    questions_file, reflections_file = EVAL / "annomi_questions_dev.jsonl", EVAL / "annomi_reflections_dev.jsonl"
+    if not (questions_file.exists() and reflections_file.exists()):
+        return None
+    questions = _load(questions_file)
+    predicted = [mi_question(ds) for ds in detector.detect_many([(q["text"], q["context"]) for q in questions])]
+    accuracy = sum(p == q["label"] for p, q in zip(predicted, questions, strict=True)) / len(questions)
+    by_class = {}
+    for label in ("open_question", "closed_question"):
+        tp = sum(p == label and q["label"] == label for p, q in zip(predicted, questions, strict=True))
+        fp = sum(p == label and q["label"] != label for p, q in zip(predicted, questions, strict=True))
+        fn = sum(p != label and q["label"] == label for p, q in zip(predicted, questions, strict=True))
+        by_class[label] = _prf(tp, fp, fn)
+    reflections = _load(reflections_file)
+    guessed = [mi_reflection(ds) for ds in detector.detect_many([(r["text"], r["context"]) for r in reflections])]
+    tp = sum(g == "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
+    fp = sum(g == "reflection" and r["label"] != "reflection" for g, r in zip(guessed, reflections, strict=True))
+    fn = sum(g != "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
+    return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class,
+            "reflections": len(reflections), "reflection_prf": _prf(tp, fp, fn)}
+
+
+def label_speed() -> dict[str, Any]:
+    """1,000 lines through `python -m bot label` in a fresh process, model loading included."""
+    rows = _load(HELDOUT)
+    lines = [json.dumps({"id": f"{i}", "text": rows[i % len(rows)]["text"], "context": rows[i % len(rows)]["context"]})
+             for i in range(LABEL_LINES)]
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "bot", "label"], input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600)
+    seconds = time.monotonic() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out = result.stdout.splitlines()
+    return {"seconds": seconds, "ok": result.returncode == 0 and len(out) == LABEL_LINES, "peak_mb": peak_mb}
+
+
+def message_latency(detector: Any) -> dict[str, float]:
+    """Detecting one trainee message, as the action server does per turn (models already loaded)."""
+    rows = _load(HELDOUT)
+    timings = []
+    for row in rows * 3:
+        started = time.perf_counter()
+        detector.detect(row["text"], row["context"])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {"p50_ms": timings[len(timings) // 2], "p95_ms": timings[int(len(timings) * 0.95)]}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+    memory = ""
+    try:
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    return result.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def verdict(value: float, target: float, lower_is_better: bool = False) -> str:
+    met = value <= target if lower_is_better else value >= target
+    return "met" if met else "**not met**"
+
+
+def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any], latency: dict[str, float]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, on {machine()}.",
+        "",
+        "## Skill detectors",
+        "",
+        "| measure | value | target | |",
+        "|---|---|---|---|",
+    ]
+    if annomi:
+        p, r, f = annomi["reflection_prf"]
+        lines.append(f"| AnnoMI questions (dev, {annomi['questions']}): accuracy open vs closed | {annomi['accuracy']:.3f} | "
+                     f"≥ {TARGETS['annomi_questions_accuracy']} | {verdict(annomi['accuracy'], TARGETS['annomi_questions_accuracy'])} |")
+        lines.append(f"| AnnoMI reflections (dev, {annomi['reflections']}): F1 (P {p:.3f}, R {r:.3f}) | {f:.3f} | "
+                     f"≥ {TARGETS['annomi_reflections_f1']} | {verdict(f, TARGETS['annomi_reflections_f1'])} |")
+    else:
+        lines.append(f"| AnnoMI | not measured: no files under {EVAL} | | |")
+    lines.append(f"| own held-out customer-service set ({held['rows']} lines): macro-F1 over all labels | {held['macro_f1']:.3f} | "
+                 f"≥ {TARGETS['heldout_macro_f1']} | {verdict(held['macro_f1'], TARGETS['heldout_macro_f1'])} |")
+    lines.append(f"| own held-out set: every label of a line right | {held['exact_match']:.3f} | | |")
+    lines += ["", f"Reference points: {REFERENCES}", "",
+              "AnnoMI mapping (docs/skills.md): MI open = `open_question` and not `factual_question`; MI closed = `closed_question` "
+              "or `factual_question`, decided by the utterance's last question; MI reflection = `restate_feeling` or `restate_fact`. "
+              "The AnnoMI files are only measured and used to choose thresholds, never trained on or copied here.", ""]
+    if annomi:
+        lines += ["| AnnoMI question class | precision | recall | F1 |", "|---|---|---|---|"]
+        for label, (p, r, f) in annomi["by_class"].items():
+            lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} |")
+        lines.append("")
+    lines += ["Own held-out set (`bench/data/heldout_customer_service.jsonl`, written for measuring only):", "",
+              "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]
+    for label, (p, r, f, n) in held["per_label"].items():
+        lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |")
+    lines += ["", "## Speed and memory", "", "| measure | value | target | |", "|---|---|---|---|",
+              f"| `python -m bot label`, {LABEL_LINES} lines, model loading included | {speed['seconds']:.1f} s"
+              f"{'' if speed['ok'] else ' (FAILED)'} | < {TARGETS['label_1000_seconds']:.0f} s | "
+              f"{verdict(speed['seconds'], TARGETS['label_1000_seconds'], lower_is_better=True) if speed['ok'] else '**failed**'} |",
+              f"| peak memory of that process | {speed['peak_mb']:.0f} MB | | |",
+              f"| one trainee message through the detectors (models loaded): median | {latency['p50_ms']:.1f} ms | | |",
+              f"| the same, 95th percentile | {latency['p95_ms']:.1f} ms | | |", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run every benchmark and write docs/benchmarks.md."""
+    from bot.skills.detector import get_detector
+
+    print("bench: loading models...", file=sys.stderr)
+    detector = get_detector()
+    print("bench: held-out set...", file=sys.stderr)
+    held = heldout_quality(detector)
+    print("bench: AnnoMI...", file=sys.stderr)
+    annomi = annomi_quality(detector)
+    print("bench: latency...", file=sys.stderr)
+    latency = message_latency(detector)
+    print(f"bench: label {LABEL_LINES} lines...", file=sys.stderr)
+    speed = label_speed()
+    text = report(held, annomi, speed, latency)
+    REPORT.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
