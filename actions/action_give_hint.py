@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import SERVER_TROUBLE, live_payload, reply_in_character, said_in_character
+from actions.delivery import SERVER_TROUBLE, reply_in_character, said_in_character, utter
 from bot import practice
 
 
@@ -26,5 +26,5 @@ class ActionGiveHint(Action):
             text = str(exc)
         except Exception:
             text = SERVER_TROUBLE
-        dispatcher.utter_message(text=text, json_message=live_payload({"hint": text}, [practice.coach(text)]))
+        utter(dispatcher, tracker, text, {"hint": text}, [practice.coach(text)])
         return []

@@ -24,6 +24,6 @@ class ActionRestart(Action):
         state = tracker.get_slot("practice") or {}
         scenario = state.get("scenario_id") or tracker.get_slot("scenario")
         difficulty = state.get("difficulty") or tracker.get_slot("difficulty")
-        events = deliver(dispatcher, lambda: practice.begin(
+        events = deliver(dispatcher, tracker, lambda: practice.begin(
             tracker.sender_id, scenario, difficulty, channel=channel_of(tracker), trainee=trainee_of(tracker)))
         return [Restarted(), SlotSet("scenario", scenario), SlotSet("difficulty", difficulty), *events]

@@ -22,5 +22,5 @@ class ActionStartPractice(Action):
             return reply_in_character(dispatcher, tracker)
         scenario = next(tracker.get_latest_entity_values("scenario"), None) or tracker.get_slot("scenario")
         difficulty = next(tracker.get_latest_entity_values("difficulty"), None) or tracker.get_slot("difficulty")
-        return deliver(dispatcher, lambda: practice.begin(
+        return deliver(dispatcher, tracker, lambda: practice.begin(
             tracker.sender_id, scenario, difficulty, channel=channel_of(tracker), trainee=trainee_of(tracker)))

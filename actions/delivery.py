@@ -57,11 +57,23 @@ def said_in_character(tracker: Tracker) -> bool:
 def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """The customer answers the latest message."""
     text = tracker.latest_message.get("text") or ""
-    return deliver(dispatcher, lambda: practice.respond(
+    return deliver(dispatcher, tracker, lambda: practice.respond(
         tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker)))
 
 
-def deliver(dispatcher: CollectingDispatcher, produce: Callable[[], Exchange]) -> list[dict[str, Any]]:
+#: Channels whose clients read the live payload (the trainee page, REST integrations); others just get text.
+PAYLOAD_CHANNELS = frozenset({"socketio", "rest"})
+
+
+def utter(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, payload: dict[str, Any], lines: list[dict[str, str]]) -> None:
+    """Send the last message of an exchange, with the live payload where the channel uses it."""
+    if channel_of(tracker) in PAYLOAD_CHANNELS:
+        dispatcher.utter_message(text=text, json_message=live_payload(payload, lines))
+    else:
+        dispatcher.utter_message(text=text)
+
+
+def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, produce: Callable[[], Exchange]) -> list[dict[str, Any]]:
     """Run one exchange; send its messages (the last with the live payload) and set the slots."""
     try:
         exchange = produce()
@@ -75,7 +87,7 @@ def deliver(dispatcher: CollectingDispatcher, produce: Callable[[], Exchange]) -
     for message in exchange.messages[:-1]:
         dispatcher.utter_message(text=message)
     if exchange.messages:
-        dispatcher.utter_message(text=exchange.messages[-1], json_message=live_payload(exchange.payload, exchange.lines))
+        utter(dispatcher, tracker, exchange.messages[-1], exchange.payload, exchange.lines)
     return slot_events(exchange)
 
 

@@ -33,21 +33,11 @@ def cmd_scenarios_list(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios_validate(args: argparse.Namespace) -> int:
-    from bot.scenarios.loader import Problem, ScenarioError, load_scenario
+    from bot.scenarios.loader import load_files, scenario_files
 
     targets = [Path(p) for p in args.paths] or [get_settings().scenarios_dir]
-    files = [f for t in targets for f in (sorted(t.glob("*.yml")) + sorted(t.glob("*.yaml")) if t.is_dir() else [t])]
-    problems: list[Problem] = []
-    ids: dict[str, str] = {}
-    for path in files:
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-            continue
-        if scenario.id in ids:
-            problems.append(Problem(str(path), "id", 1, f"duplicate scenario id '{scenario.id}' (also in {ids[scenario.id]})"))
-        ids[scenario.id] = str(path)
+    files = [f for t in targets for f in (scenario_files(t) if t.is_dir() else [t])]
+    problems = load_files(files).problems
     for problem in problems:
         print(problem)
     if problems or not files:

@@ -132,6 +132,14 @@ def test_restart_forgets_the_conversation_and_meets_the_same_customer_again(temp
     assert dispatcher.messages[-1]["custom"]["data"]["stage"] == "receiving"
 
 
+def test_the_shell_gets_plain_text_without_the_pages_payload(temp_db: str) -> None:
+    shell = tracker("/start", "start")
+    shell.events[-1]["input_channel"] = "cmdline"
+    dispatcher, _ = run(ActionStartPractice, shell)
+    assert all("custom" not in m or not m["custom"] for m in dispatcher.messages)
+    assert dispatcher.messages[-1]["text"]
+
+
 def test_a_server_fault_is_a_clear_message_not_a_crash(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from bot import practice
 

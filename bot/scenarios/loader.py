@@ -288,11 +288,21 @@ class Library:
         return self.scenarios.get(scenario_id)
 
 
+def scenario_files(directory: Path) -> list[Path]:
+    """The scenario files in a folder."""
+    return sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
+
+
 def load_library(directory: Path) -> Library:
     """Load every scenario under a folder; a broken file is reported and left out, never fatal."""
+    return load_files(scenario_files(directory))
+
+
+def load_files(paths: list[Path]) -> Library:
+    """Load these scenario files; broken ones and duplicate ids are reported and left out."""
     scenarios: dict[str, Scenario] = {}
     problems: list[Problem] = []
-    for path in sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml")):
+    for path in paths:
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:

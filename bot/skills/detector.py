@@ -348,13 +348,3 @@ def get_detector() -> SkillDetector:
             nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(settings.models_dir / "skills" / "thresholds.json")
         )
     return _detector
-
-
-def detect(text: str, context: str | None = None) -> list[Detection]:
-    """The skills in one trainee message (see :class:`SkillDetector`)."""
-    return get_detector().detect(text, context)
-
-
-def as_dicts(detections: Iterable[Detection]) -> list[dict[str, Any]]:
-    """JSON-ready detections."""
-    return [d.to_dict() for d in detections]

@@ -28,15 +28,3 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 def feeling_families(text: str) -> set[str]:
     """The feeling families a text expresses or names."""
     return {family for family, pattern in _PATTERNS.items() if pattern.search(text)}
-
-
-def feeling_words(text: str) -> list[str]:
-    """The words in a text that name a feeling, in order of appearance."""
-    found: list[tuple[int, str]] = []
-    for pattern in _PATTERNS.values():
-        for match in pattern.finditer(text):
-            end = match.end()
-            while end < len(text) and text[end].isalpha():
-                end += 1
-            found.append((match.start(), text[match.start() : end]))
-    return [word for _, word in sorted(found)]

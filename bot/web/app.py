@@ -158,9 +158,12 @@ def _scorecard(db: Session, session_id: str) -> dict[str, Any]:
 
 def _scorecard_context(db: Session, session_id: str) -> dict[str, Any]:
     card = _scorecard(db, session_id)
-    rows = [(skill, card["skills"][skill]) for stage in STAGES for skill, _ in RUBRIC[stage]]
-    return {"card": card, "scenario": library().get(card["scenario"]), "stages": STAGES,
-            "skill_names": SKILL_NAMES, "skill_rows": rows}
+    skills = [card["skills"][skill] for stage in STAGES for skill, _ in RUBRIC[stage]]
+    return {
+        "card": card, "scenario": library().get(card["scenario"]), "skill_names": SKILL_NAMES,
+        "stage_chart_rows": [(name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
+        "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills],
+    }
 
 
 app = create_app()
