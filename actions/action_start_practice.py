@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import channel_of, deliver, reply_in_character, said_in_character, trainee_of
+from actions.delivery import channel_of, chosen_slots, deliver, reply_in_character, said_in_character, trainee_of
 from bot import practice
 
 
@@ -20,7 +20,10 @@ class ActionStartPractice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         if said_in_character(tracker):
             return reply_in_character(dispatcher, tracker)
-        scenario = next(tracker.get_latest_entity_values("scenario"), None) or tracker.get_slot("scenario")
-        difficulty = next(tracker.get_latest_entity_values("difficulty"), None) or tracker.get_slot("difficulty")
-        return deliver(dispatcher, tracker, lambda: practice.begin(
-            tracker.sender_id, scenario, difficulty, channel=channel_of(tracker), trainee=trainee_of(tracker)))
+        # Only what this message asks for: a bad earlier choice must not stick in the slots.
+        scenario = next(tracker.get_latest_entity_values("scenario"), None)
+        difficulty = next(tracker.get_latest_entity_values("difficulty"), None)
+        events = deliver(dispatcher, tracker, lambda: practice.begin(
+            tracker.sender_id, None if scenario is None else str(scenario), None if difficulty is None else str(difficulty),
+            channel=channel_of(tracker), trainee=trainee_of(tracker)))
+        return [*chosen_slots(events), *events]

@@ -43,15 +43,15 @@ COMMAND_CONFIDENCE = 0.8
 def said_in_character(tracker: Tracker) -> bool:
     """True if a 'command' message is more likely the trainee talking to the customer.
 
-    '/hint' is always a command; "what now?" during a practice session only when the NLU is sure.
+    '/hint' is always a command; "what now?" once a practice session exists only when the NLU is sure
+    (after the end, the customer side answers how to go on).
     """
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
     if text.startswith("/"):
         return False
     confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
-    running = bool(tracker.get_slot("practice")) and not (tracker.get_slot("practice") or {}).get("outcome")
-    return running and confidence < COMMAND_CONFIDENCE
+    return bool(tracker.get_slot("practice")) and confidence < COMMAND_CONFIDENCE
 
 
 def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -98,6 +98,12 @@ def live_payload(payload: dict[str, Any], lines: list[dict[str, str]]) -> dict[s
     `emit(event, **message)`, so only `data` (and `room`) reach the browser.
     """
     return {"data": {**payload, "lines": lines}}
+
+
+def chosen_slots(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scenario and difficulty actually started (or none, if starting failed)."""
+    state = next((e["value"] for e in events if e.get("name") == "practice"), None) or {}
+    return [SlotSet("scenario", state.get("scenario_id")), SlotSet("difficulty", state.get("difficulty"))]
 
 
 def slot_events(exchange: Exchange) -> list[dict[str, Any]]:

@@ -65,7 +65,7 @@ def test_start_introduces_the_customer_and_sets_the_slots(temp_db: str) -> None:
 
 def test_an_unknown_scenario_gets_a_clear_message(temp_db: str) -> None:
     dispatcher, events = run(ActionStartPractice, tracker("/start", "start", entities=[{"entity": "scenario", "value": "moon_base"}]))
-    assert events == []
+    assert slots_of(events) == {"scenario": None, "difficulty": None}
     assert "no scenario called 'moon_base'" in dispatcher.messages[0]["text"]
     assert "cafe_late_order" in dispatcher.messages[0]["text"]
 
@@ -88,6 +88,26 @@ def test_talking_without_start_meets_the_default_customer_first(temp_db: str) ->
     assert [line["speaker"] for line in lines] == ["coach", "customer", "customer"]
     assert slots_of(events)["practice"]["scenario_id"] == "cafe_late_order"
     assert slots_of(events)["practice"]["turn"] == 1
+
+
+def test_a_bad_choice_does_not_stick(temp_db: str) -> None:
+    dispatcher, events = run(ActionStartPractice, tracker("/start", "start", entities=[{"entity": "scenario", "value": 5}]))
+    assert "no scenario called '5'" in dispatcher.messages[0]["text"]
+    assert slots_of(events) == {"scenario": None, "difficulty": None}
+    stuck = {"scenario": "5"}  # what Rasa's slot filling left behind
+    dispatcher, events = run(ActionStartPractice, tracker("/start", "start", slots=stuck,
+                                                          entities=[{"entity": "difficulty", "value": "nightmare"}]))
+    assert "no difficulty 'nightmare'" in dispatcher.messages[0]["text"]
+    dispatcher, events = run(ActionStartPractice, tracker("/start", "start", slots=stuck))
+    assert slots_of(events)["scenario"] == "cafe_late_order", "a plain /start meets the default customer"
+
+
+def test_after_the_end_an_unsure_command_is_answered_not_obeyed(temp_db: str) -> None:
+    _, events = run(ActionStartPractice, tracker("/start", "start"))
+    _, events = run(ActionEndPractice, tracker("/end", "end", slots=slots_of(events)))
+    ended = slots_of(events)
+    dispatcher, events = run(ActionRestart, tracker("hello again", "restart", slots=ended, confidence=0.6))
+    assert "has ended" in dispatcher.messages[0]["text"] and not any(e.get("event") == "restart" for e in events)
 
 
 def test_hint_without_a_session_explains_how_to_start() -> None:
