@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import channel_of, chosen_slots, deliver, reply_in_character, said_in_character, trainee_of
+from actions.delivery import channel_of, deliver, reply_in_character, said_in_character, trainee_of
 from bot import practice
 
 
@@ -26,4 +26,4 @@ class ActionRestart(Action):
         difficulty = state.get("difficulty") or tracker.get_slot("difficulty")
         events = deliver(dispatcher, tracker, lambda: practice.begin(
             tracker.sender_id, scenario, difficulty, channel=channel_of(tracker), trainee=trainee_of(tracker)))
-        return [Restarted(), *chosen_slots(events), *events]
+        return [Restarted(), *events]

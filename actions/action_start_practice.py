@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import channel_of, chosen_slots, deliver, reply_in_character, said_in_character, trainee_of
+from actions.delivery import channel_of, deliver, reply_in_character, said_in_character, trainee_of
 from bot import practice
 
 
@@ -26,4 +27,5 @@ class ActionStartPractice(Action):
         events = deliver(dispatcher, tracker, lambda: practice.begin(
             tracker.sender_id, None if scenario is None else str(scenario), None if difficulty is None else str(difficulty),
             channel=channel_of(tracker), trainee=trainee_of(tracker)))
-        return [*chosen_slots(events), *events]
+        # Starting failed: forget the choice, so a bad scenario or difficulty does not stick.
+        return events or [SlotSet("scenario", None), SlotSet("difficulty", None)]

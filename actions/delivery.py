@@ -100,18 +100,14 @@ def live_payload(payload: dict[str, Any], lines: list[dict[str, str]]) -> dict[s
     return {"data": {**payload, "lines": lines}}
 
 
-def chosen_slots(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The scenario and difficulty actually started (or none, if starting failed)."""
-    state = next((e["value"] for e in events if e.get("name") == "practice"), None) or {}
-    return [SlotSet("scenario", state.get("scenario_id")), SlotSet("difficulty", state.get("difficulty"))]
-
-
 def slot_events(exchange: Exchange) -> list[dict[str, Any]]:
     """The slots that carry the session between messages."""
     state = exchange.state or {}
     return [
         SlotSet("practice", exchange.state),
         SlotSet("session_id", exchange.session_id),
-        SlotSet("stage", exchange.payload.get("stage", state.get("stage"))),
+        SlotSet("scenario", state.get("scenario_id")),
+        SlotSet("difficulty", state.get("difficulty")),
+        SlotSet("stage", state.get("stage")),
         SlotSet("mood", exchange.payload.get("mood")),
     ]

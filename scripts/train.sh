@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Train the Rasa model when its data changed (rasa train itself skips an unchanged model).
+# Bring the trained artefacts up to date: generated NLU, the skill thresholds and the Rasa model,
+# each only when what it comes from changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/rasa-env.sh
@@ -7,7 +8,7 @@ say() { printf '\033[1m[train]\033[0m %s\n' "$*" >&2; }
 # Generated NLU must match the scenarios and skill examples it comes from.
 .venv/bin/python -m bot rasa-data --check 2>/dev/null || { say "regenerating data/nlu/generated_*.yml"; .venv/bin/python -m bot rasa-data; }
 # The skill detectors' thresholds, fitted on data/skills when the examples changed.
-.venv/bin/python -m bot skills fit --if-stale 2>&1 | grep -v -i warn >&2 || true
+.venv/bin/python -m bot skills fit --if-stale
 if [ -f models/service-trainer.tar.gz ] && [ -f models/.trained ] && [ "$(cat models/.trained)" = "$(scripts/fingerprint.sh)" ]; then
   exit 0
 fi

@@ -35,8 +35,8 @@ CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "b
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
     "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
-    "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.72,
-    "scenario_overpromise": 0.90, "restate_fact_loose": 0.45,
+    "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.45,
+    "scenario_overpromise": 0.90,
 }
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
@@ -127,7 +127,7 @@ class SkillDetector:
         context_vectors = self._encode([swap_person(c) for c in contexts if c])
         results: list[list[Detection]] = []
         at, ctx_at = 0, 0
-        for _doc, sents, context_doc, context in zip(docs, sentences, context_docs, contexts, strict=False):
+        for sents, context_doc, context in zip(sentences, context_docs, contexts, strict=True):
             ctx_vec = None
             if context:
                 ctx_vec = context_vectors[ctx_at]
@@ -268,8 +268,6 @@ class SkillDetector:
             return round(min(0.95, max(similarity, 0.6 + 0.1 * len(shared))), 3)
         if not _informative(context_doc) and mine:
             return 0.55
-        if similarity >= self.thresholds["restate_fact_loose"]:
-            return round(similarity, 3)
         return None
 
 
@@ -294,10 +292,8 @@ def _about_the_customer(sent: Any, form: Any) -> bool:
     """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
     if form.is_question and (form.open or not sent.text.rstrip().endswith("?")):
         return False
-    if form.is_question and not _REFLECTIVE_FRAME.search(sent.text):
-        return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
     if not _REFLECTIVE_FRAME.search(sent.text):
-        return False
+        return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
     # Not advice: "you should try...", "you can take it twice a day".
     return not any(
         token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"}

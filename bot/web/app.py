@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
@@ -108,7 +108,7 @@ def create_app() -> FastAPI:
             "session_id": session.id, "scenario": session.scenario_id, "difficulty": session.difficulty,
             "stage": last.stage if last else "receiving", "mood": last.mood if last else None,
             "ended": session.scorecard is not None,
-            "transcript": [{"speaker": t.speaker, "text": t.text} for t in session.turns],
+            "transcript": repository.transcript(session),
         }})
 
     @app.get("/api/sessions/{session_id}/scorecard")
@@ -141,8 +141,6 @@ async def _reachable(client: httpx.AsyncClient, url: str) -> bool:
 
 
 def _trainee(request: Request) -> str:
-    from urllib.parse import unquote
-
     return unquote(request.cookies.get(TRAINEE_COOKIE, "")).strip()[:MAX_NAME]
 
 
