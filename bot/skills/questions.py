@@ -91,6 +91,7 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
 
 def question_form(tokens: Sequence[Token]) -> QuestionForm:
     """Classify one sentence: 'Can you tell me what happened?' is open; 'Did you keep the receipt' is closed."""
+    tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by speech.tidy
     words = _content(tokens)
     if not words:
         return NOT_A_QUESTION
@@ -98,6 +99,10 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
     lowers = [t.lower_ for t in words]
     first = lowers[0]
     second = lowers[1] if len(lowers) > 1 else ""
+    alpha = [w for w in lowers if w.isalpha()]
+    if alpha[-1:] == ["or"] and len(alpha) > 2:
+        # "Do you have a plan for where you might go, or?": the trailing "or" leaves the answer open.
+        return _open_form(lowers, words, False, asked_via_request=True)
     either_or = marked and "or" in lowers and not any(
         f"or {w}" in " ".join(lowers) for w in ("anything", "something", "so", "not", "whatever", "two", "less", "more")
     )

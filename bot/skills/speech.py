@@ -1,0 +1,33 @@
+"""Tidy spoken or hurried text before parsing, keeping every character where it was.
+
+Transcribed speech and fast typing carry stutters ("how-how is it"), false starts ("what's- what
+sorts"), doubled words ("the the") and stage notes ("[laughs]"). They confuse the parser, so they are
+blanked out with spaces of the same length: offsets into the tidied text are offsets into the
+original, and the evidence quoted on a scorecard stays the trainee's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: "how-how", "I-I", "how'd-how'd", "you-you-you": a word repeated across hyphens or dashes.
+_STUTTER = re.compile(r"\b([A-Za-z][\w']*)(?:\s*[-–—]+\s*)(?=\1\b)", re.IGNORECASE)
+#: "the the", "so so": a word said twice in a row ("that that" and "had had" can be grammatical).
+_DOUBLED = re.compile(r"\b(?!(?:that|had|very|so|really|no|yes|bye)\b)([A-Za-z][\w']*)\s+(?=\1\b)", re.IGNORECASE)
+#: "what's- what sorts", "So-so here, um-- how": a word cut off by a dash before a restart.
+_FALSE_START = re.compile(r"\b[A-Za-z][\w']*(?:-|--+)\s+(?=\w)")
+#: "[laughs]", "[unintelligible 00:02:20]", "[crosstalk]".
+_STAGE_NOTE = re.compile(r"\[[^\]]{0,60}\]")
+#: Hesitations that carry nothing: "um", "uh", "er", "erm", with their comma.
+_HESITATION = re.compile(r"\b(?:um+|uh+|er+m?|hmm+)\b,?", re.IGNORECASE)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def tidy(text: str) -> str:
+    """The same text with stutters, false starts, doubled words, hesitations and stage notes blanked out."""
+    for pattern in (_STAGE_NOTE, _STUTTER, _FALSE_START, _DOUBLED, _HESITATION):
+        text = pattern.sub(_blank, text)
+    return text
