@@ -152,7 +152,8 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
     lines += ["", f"Reference points: {REFERENCES}", "",
               "AnnoMI mapping (docs/skills.md): MI open = `open_question` and not `factual_question`; MI closed = `closed_question` "
               "or `factual_question`, decided by the utterance's last question; MI reflection = `restate_feeling` or `restate_fact`. "
-              "The AnnoMI files are only measured and used to choose thresholds, never trained on or copied here.", ""]
+              "The AnnoMI files are only measured and used to choose thresholds (`python -m bench.choose`: the restatement-shape "
+              "cut-offs in data/skills/reflection_form.yml), never trained on or copied here.", ""]
     if annomi:
         lines += ["| AnnoMI question class | precision | recall | F1 |", "|---|---|---|---|"]
         for label, (p, r, f) in annomi["by_class"].items():

@@ -106,6 +106,10 @@ def cmd_skills_fit(args: argparse.Namespace) -> int:
     for label, result in stored["leave_one_out"].items():
         print(f"{label:<20} threshold {result['threshold']:.2f}  leave-one-out F1 {result['f1']:.3f}  ({result['examples']} examples)",
               file=sys.stderr)
+    if "reflection_form" in stored:
+        form = stored["reflection_form"]
+        print(f"{'reflection form':<20} {form['examples']} examples, cross-validated accuracy {form['cross_validated_accuracy']:.3f}",
+              file=sys.stderr)
     print(f"wrote {out}", file=sys.stderr)
     return 0
 

@@ -119,3 +119,44 @@ def test_a_long_turn_carries_several_skills_each_with_its_evidence(detector) -> 
 
 def test_a_question_about_the_receipt_is_not_dismissive(detector) -> None:  # type: ignore[no-untyped-def]
     assert "dismissive" not in labels(detector, "did you keep the receipt")
+
+
+def test_spoken_stutters_do_not_hide_a_question_and_the_evidence_keeps_them(detector) -> None:  # type: ignore[no-untyped-def]
+    text = "Okay. And how-how is all of this, um, affecting you day-to-day?"
+    found = {d.label: d for d in detector.detect(text)}
+    assert "open_question" in found and "closed_question" not in found
+    assert found["open_question"].span == "And how-how is all of this, um, affecting you day-to-day?"
+    assert text[found["open_question"].start:found["open_question"].end] == found["open_question"].span
+
+
+def test_a_trailing_or_leaves_the_answer_open(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "Do you have a plan for where you might go next, or?")
+    assert "open_question" in found and "closed_question" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "You've been let down by the last two plumbers.",
+    "so the weekends are when it gets out of hand",
+])
+def test_a_restatement_after_thin_customer_words_is_judged_on_its_shape(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {"restate_fact", "restate_feeling"} & labels(detector, text, "Mm.")
+
+
+@pytest.mark.parametrize("text", [
+    "Our office opens at nine on Mondays.",
+    "Try restarting the app.",
+    "I'll look into that for you.",
+])
+def test_information_advice_and_plans_after_thin_customer_words_restate_nothing(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not {"restate_fact", "restate_feeling"} & labels(detector, text, "Yeah.")
+
+
+def test_a_statement_sharing_one_word_with_the_customer_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
+    customer = "My router drops out every evening and I'm fed up with it."
+    assert "restate_fact" not in labels(detector, "The network gets busy in the evening.", customer)
+
+
+def test_checking_back_restates_while_asking_does_not(detector) -> None:  # type: ignore[no-untyped-def]
+    customer = "My sister drove me here today because I can't drive with this arm."
+    assert "restate_fact" in labels(detector, "So your sister drove you here because of your arm?", customer)
+    assert "restate_fact" not in labels(detector, "Did your sister drive you here?", customer)

@@ -49,3 +49,32 @@ def test_annomi_mapping_follows_docs_skills() -> None:
     assert mi_question([]) == "closed_question"
     assert mi_reflection([det("restate_fact", 0)]) == "reflection"
     assert mi_reflection([det("open_question", 0)]) == "not_reflection"
+
+
+class WordEncoder:
+    """A stand-in sentence encoder: one dimension per marker word, normalised."""
+
+    WORDS = ("you", "so", "sounds", "the", "will", "let")
+
+    def encode(self, texts: list[str], **_: object) -> np.ndarray:
+        rows = [[float(w in t.lower().split()) for w in self.WORDS] + [0.1] for t in texts]
+        return np.array([np.array(r) / np.linalg.norm(r) for r in rows])
+
+
+def test_the_reflection_form_model_learns_from_its_examples_and_round_trips(tmp_path: Path) -> None:
+    from bot.skills.reflection_form import ReflectionForm, fit_form, load_form_examples
+
+    (tmp_path / "reflection_form.yml").write_text(
+        "label: reflection_form\nthresholds: {restate_shape: 0.4}\n"
+        "reflective: [so you waited, sounds like you waited, you paid twice, so you are tired, sounds awful for you]\n"
+        "not_reflective: [the shop will open, let me check, the refund will come, let it rest, the form will arrive]\n"
+    )
+    examples = load_form_examples(tmp_path)
+    assert examples is not None and examples.thresholds == {"restate_shape": 0.4}
+    model, accuracy = fit_form(examples, WordEncoder())
+    assert accuracy >= 0.8
+    probabilities = model.probability(WordEncoder().encode(["so you were charged", "the parcel will come"]))
+    assert probabilities[0] > 0.5 > probabilities[1]
+    again = ReflectionForm.from_dict(model.to_dict())
+    assert np.allclose(again.probability(WordEncoder().encode(["so you"])), model.probability(WordEncoder().encode(["so you"])), atol=1e-4)
+    assert load_form_examples(tmp_path / "missing") is None

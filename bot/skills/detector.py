@@ -22,7 +22,9 @@ import yaml
 from bot.language import swap_person
 from bot.skills.feelings import feeling_families
 from bot.skills.labels import Detection
-from bot.skills.questions import AUX_START, WH_WORDS, question_form
+from bot.skills.questions import AUX_START, LEADING_FILLERS, WH_WORDS, question_form
+from bot.skills.reflection_form import ReflectionForm
+from bot.skills.speech import tidy
 
 #: labels decided by similarity to examples (the question labels come from grammar).
 MEANING_LABELS: tuple[str, ...] = (
@@ -36,7 +38,8 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
     "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
     "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.45,
-    "scenario_overpromise": 0.90,
+    "scenario_overpromise": 0.90, "restate_shape": 0.3,
+    "restate_shape_thin_context": 0.5, "restate_shape_similarity": 0.55,
 }
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
@@ -52,10 +55,13 @@ _CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|mu
 _REFLECTIVE_FRAME = re.compile(
     r"^\W*(?:(?:so|ok(?:ay)?|right|yeah|yes|mm+(?:-hmm)?|and|well|now)\W+)*"
     r"(it sounds|sounds like|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
-    r"i get (a|the) sense|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
+    r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
+    r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
     r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
     re.IGNORECASE,
 )
+#: content words a restatement-shaped sentence needs before it counts where the customer's words are thin.
+THIN_CONTEXT_WORDS = 1
 _ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
 _NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
                   "seek_agreement", "check_satisfaction", "bridge", "dismissive")
@@ -85,6 +91,14 @@ def load_examples(directory: Path) -> list[Example]:
     return examples
 
 
+def load_reflection_form(path: Path) -> ReflectionForm | None:
+    """The restatement-shape model `bot skills fit` stored beside the thresholds, if any."""
+    if not path.exists():
+        return None
+    stored = json.loads(path.read_text(encoding="utf-8")).get("reflection_form")
+    return ReflectionForm.from_dict(stored) if stored else None
+
+
 def load_thresholds(path: Path) -> dict[str, float]:
     """Fitted thresholds if `bot skills fit` has stored them, else the defaults."""
     thresholds = dict(DEFAULT_THRESHOLDS)
@@ -97,10 +111,12 @@ def load_thresholds(path: Path) -> dict[str, float]:
 class SkillDetector:
     """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
 
-    def __init__(self, nlp: Any, encoder: Any, examples: Sequence[Example], thresholds: dict[str, float]) -> None:
+    def __init__(self, nlp: Any, encoder: Any, examples: Sequence[Example], thresholds: dict[str, float],
+                 reflection_form: ReflectionForm | None = None) -> None:
         self.nlp = nlp
         self.encoder = encoder
         self.thresholds = thresholds
+        self.reflection_form = reflection_form
         self._cache: dict[tuple[str, ...], np.ndarray] = {}
         kept = [e for e in examples if e.label in MEANING_LABELS or e.label == "none"]
         self.example_labels = np.array([e.label for e in kept])
@@ -119,22 +135,23 @@ class SkillDetector:
         """The skills in many messages at once (batched parsing and encoding)."""
         texts = [t or "" for t, _ in items]
         contexts = [c or "" for _, c in items]
-        docs = list(self.nlp.pipe(texts, batch_size=64))
-        context_docs = list(self.nlp.pipe(contexts, batch_size=64))
+        docs = list(self.nlp.pipe([tidy(t) for t in texts], batch_size=64))
+        context_docs = list(self.nlp.pipe([tidy(c) for c in contexts], batch_size=64))
         sentences = [[c for s in doc.sents for c in _clauses(s) if c.text.strip()] for doc in docs]
-        flat = [s.text for sents in sentences for s in sents]
+        flat = [_said(s) for sents in sentences for s in sents]
         vectors = self._encode(flat)
+        shapes = self.reflection_form.probability(vectors) if self.reflection_form else np.zeros(len(flat))
         context_vectors = self._encode([swap_person(c) for c in contexts if c])
         results: list[list[Detection]] = []
         at, ctx_at = 0, 0
-        for sents, context_doc, context in zip(sentences, context_docs, contexts, strict=True):
+        for sents, context_doc, context, original in zip(sentences, context_docs, contexts, texts, strict=True):
             ctx_vec = None
             if context:
                 ctx_vec = context_vectors[ctx_at]
                 ctx_at += 1
             found: list[Detection] = []
             for index, sent in enumerate(sents):
-                found.extend(self._sentence(sent, vectors[at], index, context, context_doc, ctx_vec))
+                found.extend(self._sentence(sent, vectors[at], float(shapes[at]), index, context, context_doc, ctx_vec, original))
                 at += 1
             results.append(_merge(found))
         return results
@@ -175,8 +192,9 @@ class SkillDetector:
                 best[str(label)] = float(sim)
         return best
 
-    def _sentence(self, sent: Any, vector: np.ndarray, index: int, context: str, context_doc: Any, ctx_vec: np.ndarray | None) -> list[Detection]:
-        text = sent.text
+    def _sentence(self, sent: Any, vector: np.ndarray, shape: float, index: int, context: str, context_doc: Any, ctx_vec: np.ndarray | None,
+                  original: str) -> list[Detection]:
+        text = _said(sent)
         lower = text.lower()
         form = question_form(list(sent))
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
@@ -231,43 +249,61 @@ class SkillDetector:
 
         if context:
             about = _about_the_customer(sent, form)
+            if about and not _OFFER.search(text):
+                labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
             feeling = self._restates_feeling(sent, context_doc, form, about)
             if feeling:
                 labels["restate_feeling"] = feeling
-            fact = self._restates_fact(sent, vector, context_doc, ctx_vec, form, labels, about)
+            fact = self._restates_fact(sent, vector, shape, context_doc, ctx_vec, form, labels, about)
             if fact and not feeling:
                 labels["restate_fact"] = fact
-        return [Detection(label, text.strip(), sent.start_char, sent.end_char, conf) for label, conf in labels.items()]
+        evidence = original[sent.start_char : sent.end_char]
+        start = sent.start_char + len(evidence) - len(evidence.lstrip())
+        end = sent.end_char - len(evidence) + len(evidence.rstrip())
+        return [Detection(label, evidence.strip(), start, end, conf) for label, conf in labels.items()]
 
     def _restates_feeling(self, sent: Any, context_doc: Any, form: Any, about: bool) -> float | None:
         """A feeling the customer expressed, reflected back to them (not asked about)."""
         if form.is_question and form.open:
             return None
-        named = feeling_families(sent.text)
-        if not named or not (about or _CUSTOMER_REF.search(sent.text)):
+        named = feeling_families(_said(sent))
+        if not named or not (about or _CUSTOMER_REF.search(_said(sent))):
             return None
-        if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", sent.text, re.I):
+        if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", _said(sent), re.I):
             return None  # the trainee's own feeling
-        expressed = feeling_families(context_doc.text)
+        expressed = feeling_families(_said(context_doc))
         if named & expressed:
             return 0.9
         if not expressed and not _informative(context_doc):
             return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
         return None
 
-    def _restates_fact(self, sent: Any, vector: np.ndarray, context_doc: Any, ctx_vec: np.ndarray | None, form: Any,
-                       labels: dict[str, float], about: bool) -> float | None:
-        """The customer's situation said back to them: shared content words, the same meaning, or (when their
-        last words carry nothing to check against) a statement about them."""
-        if not about or any(label in labels for label in _NOT_RESTATING):
+    def _restates_fact(self, sent: Any, vector: np.ndarray, shape: float, context_doc: Any, ctx_vec: np.ndarray | None,
+                       form: Any, labels: dict[str, float], about: bool) -> float | None:
+        """The customer's situation said back to them.
+
+        `about`: framed as a statement about them ("So you…", "It sounds like…"); `shape`: the learnt
+        probability that the sentence is restatement-shaped at all. Where the customer's words carry
+        content, the sentence must share it (words or meaning); where they are thin ("Mm."), the shape
+        decides alone, at a stricter cut-off.
+        """
+        if any(label in labels for label in _NOT_RESTATING) or not (about or _plain_statement(sent, form)):
             return None
         mine = _content_lemmas(sent)
         shared = mine & _content_lemmas(context_doc)
         similarity = float(vector @ ctx_vec) if ctx_vec is not None else 0.0
-        if shared or similarity >= self.thresholds["restate_fact_similarity"]:
+        if not _informative(context_doc):
+            if (about and mine) or (shape >= self.thresholds["restate_shape_thin_context"] and len(mine) >= THIN_CONTEXT_WORDS):
+                return round(max(0.55, min(0.9, shape)), 3)
+            return None
+        meaning = similarity >= self.thresholds["restate_fact_similarity"]
+        # Framed ("So you…"): one shared fact will do. Only shaped: it must share more ("The system is slow
+        # this evening" shares "evening" with a complaint about evenings, and restates nothing).
+        if (about and (shared or meaning)) or (
+            shape >= self.thresholds["restate_shape"]
+            and (len(shared) >= 2 or similarity >= self.thresholds["restate_shape_similarity"])
+        ):
             return round(min(0.95, max(similarity, 0.6 + 0.1 * len(shared))), 3)
-        if not _informative(context_doc) and mine:
-            return 0.55
         return None
 
 
@@ -288,11 +324,16 @@ def _clauses(sent: Any) -> list[Any]:
     return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
 
 
+def _said(span: Any) -> str:
+    """A span's tidied text with the blanks left by :func:`tidy` closed up."""
+    return " ".join(span.text.split())
+
+
 def _about_the_customer(sent: Any, form: Any) -> bool:
     """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
-    if form.is_question and (form.open or not sent.text.rstrip().endswith("?")):
+    if form.is_question and (form.open or not _said(sent).rstrip().endswith("?")):
         return False
-    if not _REFLECTIVE_FRAME.search(sent.text):
+    if not _REFLECTIVE_FRAME.search(_said(sent)):
         return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
     # Not advice: "you should try...", "you can take it twice a day".
     return not any(
@@ -300,6 +341,26 @@ def _about_the_customer(sent: Any, form: Any) -> bool:
         and any(child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children)
         for token in sent
     )
+
+
+def _plain_statement(sent: Any, form: Any) -> bool:
+    """A statement that could be the customer's words said back: not an open question, not the trainee's
+    own view, plan or advice ("I think…", "we'll…", "you should…"), not an instruction."""
+    if form.is_question and (form.open or not _said(sent).endswith("?")):
+        return False
+    tokens = [t for t in sent if not t.is_space and not t.is_punct and t.lower_ not in LEADING_FILLERS]
+    if form.is_question and tokens and tokens[0].lower_ in AUX_START:
+        return False  # "Does she know you're here?" asks; "So she knows you're here?" checks back
+    if not tokens or (tokens[0].pos_ == "VERB" and tokens[0].tag_ == "VB"):
+        return False  # "Try switching it off and on."
+    for token in tokens:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.lower_ in {"i", "we"} and token.head.dep_ == "ROOT":
+            return False
+        if token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"} and any(
+            child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children
+        ):
+            return False
+    return True
 
 
 def _informative(doc: Any) -> bool:
@@ -340,7 +401,8 @@ def get_detector() -> SkillDetector:
         from bot.skills.models import encoder, nlp
 
         settings = get_settings()
+        stored = settings.models_dir / "skills" / "thresholds.json"
         _detector = SkillDetector(
-            nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(settings.models_dir / "skills" / "thresholds.json")
+            nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(stored), load_reflection_form(stored)
         )
     return _detector

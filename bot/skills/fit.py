@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from bot.skills.detector import DEFAULT_THRESHOLDS, MEANING_LABELS, Example, load_examples
+from bot.skills.reflection_form import fit_form, load_form_examples
 
 #: Thresholds are kept in this band: below it anything matches, above it nothing new does.
 LOWEST, HIGHEST = 0.45, 0.80
@@ -54,11 +55,17 @@ def fit(skills_dir: Path, out: Path, encoder: Any) -> dict[str, Any]:
     examples = [e for e in load_examples(skills_dir) if e.label in MEANING_LABELS or e.label == "none"]
     vectors = np.asarray(encoder.encode([e.text for e in examples], normalize_embeddings=True, show_progress_bar=False))
     fitted = fit_thresholds(examples, vectors)
-    stored = {
+    stored: dict[str, Any] = {
         "fingerprint": examples_fingerprint(skills_dir),
         "thresholds": {label: v["threshold"] for label, v in fitted.items()},
         "leave_one_out": fitted,
     }
+    form_examples = load_form_examples(skills_dir)
+    if form_examples is not None:
+        form, accuracy = fit_form(form_examples, encoder)
+        stored["thresholds"].update(form_examples.thresholds)
+        stored["reflection_form"] = {**form.to_dict(), "cross_validated_accuracy": round(accuracy, 3),
+                                     "examples": len(form_examples.reflective) + len(form_examples.not_reflective)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
     return stored
