@@ -38,8 +38,8 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
     "seek_agreement": 0.62, "offer_options": 0.55, "set_expectation": 0.55, "overpromise": 0.60,
     "follow_up": 0.60, "dismissive": 0.60, "restate_fact_similarity": 0.45,
-    "scenario_overpromise": 0.90, "restate_shape": 0.3,
-    "restate_shape_thin_context": 0.5, "restate_shape_similarity": 0.55,
+    "scenario_overpromise": 0.90, "restate_shape": 0.2,
+    "restate_shape_thin_context": 0.4, "restate_shape_similarity": 0.55,
 }
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
@@ -57,11 +57,11 @@ _REFLECTIVE_FRAME = re.compile(
     r"(it sounds|sounds like|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
     r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
     r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
-    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
+    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
     re.IGNORECASE,
 )
-#: content words a restatement-shaped sentence needs before it counts where the customer's words are thin.
-THIN_CONTEXT_WORDS = 1
+#: words a sentence needs before its shape alone counts where the customer's words are thin ("Mmh." does not).
+THIN_CONTEXT_WORDS = 3
 _ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
 _NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
                   "seek_agreement", "check_satisfaction", "bridge", "dismissive")
@@ -293,7 +293,10 @@ class SkillDetector:
         shared = mine & _content_lemmas(context_doc)
         similarity = float(vector @ ctx_vec) if ctx_vec is not None else 0.0
         if not _informative(context_doc):
-            if (about and mine) or (shape >= self.thresholds["restate_shape_thin_context"] and len(mine) >= THIN_CONTEXT_WORDS):
+            words = sum(t.is_alpha for t in sent)
+            if words >= THIN_CONTEXT_WORDS and mine and (
+                (about and shape >= self.thresholds["restate_shape"]) or shape >= self.thresholds["restate_shape_thin_context"]
+            ):
                 return round(max(0.55, min(0.9, shape)), 3)
             return None
         meaning = similarity >= self.thresholds["restate_fact_similarity"]
