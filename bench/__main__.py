@@ -11,11 +11,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.mapping import mi_question, mi_reflection
+from bench.mapping import mi_question, mi_reflection, question_shape
 from bot.settings import PROJECT_ROOT
 from bot.skills.labels import LABELS
 
@@ -62,6 +63,7 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
     questions = _load(questions_file)
     predicted = [mi_question(ds) for ds in detector.detect_many([(q["text"], q["context"]) for q in questions])]
     accuracy = sum(p == q["label"] for p, q in zip(predicted, questions, strict=True)) / len(questions)
+    disagreements = _disagreements(detector, questions, predicted)
     by_class = {}
     for label in ("open_question", "closed_question"):
         tp = sum(p == label and q["label"] == label for p, q in zip(predicted, questions, strict=True))
@@ -73,8 +75,24 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
     tp = sum(g == "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
     fp = sum(g == "reflection" and r["label"] != "reflection" for g, r in zip(guessed, reflections, strict=True))
     fn = sum(g != "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
-    return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class,
+    return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class, "disagreements": disagreements,
             "reflections": len(reflections), "reflection_prf": _prf(tp, fp, fn)}
+
+
+def _disagreements(detector: Any, questions: list[dict[str, Any]], predicted: list[str]) -> Counter[tuple[str, str]]:
+    """Where we and the AnnoMI coder disagree, by the plain form of the last question (counts only, no text)."""
+    from bot.skills.speech import tidy
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for question, guess in zip(questions, predicted, strict=True):
+        if guess == question["label"]:
+            continue
+        doc = detector.nlp(tidy(question["text"]))
+        sentences = [s for s in doc.sents if s.text.strip()]
+        asked = [s for s in sentences if "?" in s.text] or sentences[-1:]
+        words = [t.lower_ for t in asked[-1] if t.is_alpha] if asked else []
+        counts[(question_shape(words, bool(asked) and "?" in asked[-1].text), question["label"])] += 1
+    return counts
 
 
 def label_speed() -> dict[str, Any]:
@@ -158,6 +176,14 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
         lines += ["| AnnoMI question class | precision | recall | F1 |", "|---|---|---|---|"]
         for label, (p, r, f) in annomi["by_class"].items():
             lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} |")
+        lines += ["", "Where we and the AnnoMI coder disagree on questions, by the plain form of the utterance's last question "
+                  "(our definitions in docs/skills.md call every yes/no question and every statement-with-a-question-mark "
+                  "check closed):", "", "| form of the last question | coder: open, we: closed | coder: closed, we: open |",
+                  "|---|---|---|"]
+        shapes = sorted({shape for shape, _ in annomi["disagreements"]})
+        for shape in shapes:
+            lines.append(f"| {shape} | {annomi['disagreements'][(shape, 'open_question')]} | "
+                         f"{annomi['disagreements'][(shape, 'closed_question')]} |")
         lines.append("")
     lines += ["Own held-out set (`bench/data/heldout_customer_service.jsonl`, written for measuring only):", "",
               "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]

@@ -78,3 +78,12 @@ def test_the_reflection_form_model_learns_from_its_examples_and_round_trips(tmp_
     again = ReflectionForm.from_dict(model.to_dict())
     assert np.allclose(again.probability(WordEncoder().encode(["so you"])), model.probability(WordEncoder().encode(["so you"])), atol=1e-4)
     assert load_form_examples(tmp_path / "missing") is None
+
+
+def test_question_shapes_for_reading_disagreements() -> None:
+    from bench.mapping import question_shape
+
+    assert question_shape(["so", "how", "long", "has", "it", "been"], True) == "wh-question"
+    assert question_shape(["okay", "did", "you", "keep", "it"], True) == "yes/no question"
+    assert question_shape(["so", "you", "kept", "it"], True) == "statement with a question mark"
+    assert question_shape(["tell", "me", "more"], False) == "no question mark"
