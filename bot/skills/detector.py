@@ -338,12 +338,7 @@ def _about_the_customer(sent: Any, form: Any) -> bool:
         return False
     if not _REFLECTIVE_FRAME.search(_said(sent)):
         return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
-    # Not advice: "you should try...", "you can take it twice a day".
-    return not any(
-        token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"}
-        and any(child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children)
-        for token in sent
-    )
+    return not _advises(sent)
 
 
 def _plain_statement(sent: Any, form: Any) -> bool:
@@ -356,14 +351,17 @@ def _plain_statement(sent: Any, form: Any) -> bool:
         return False  # "Does she know you're here?" asks; "So she knows you're here?" checks back
     if not tokens or (tokens[0].pos_ == "VERB" and tokens[0].tag_ == "VB"):
         return False  # "Try switching it off and on."
-    for token in tokens:
-        if token.dep_ in {"nsubj", "nsubjpass"} and token.lower_ in {"i", "we"} and token.head.dep_ == "ROOT":
-            return False
-        if token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"} and any(
-            child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children
-        ):
-            return False
-    return True
+    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} and t.head.dep_ == "ROOT" for t in tokens)
+    return not own and not _advises(sent)
+
+
+def _advises(sent: Any) -> bool:
+    """Advice rather than a restatement: "you should try...", "you can take it twice a day"."""
+    return any(
+        token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"}
+        and any(child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children)
+        for token in sent
+    )
 
 
 def _informative(doc: Any) -> bool:
