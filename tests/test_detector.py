@@ -160,3 +160,20 @@ def test_checking_back_restates_while_asking_does_not(detector) -> None:  # type
     customer = "My sister drove me here today because I can't drive with this arm."
     assert "restate_fact" in labels(detector, "So your sister drove you here because of your arm?", customer)
     assert "restate_fact" not in labels(detector, "Did your sister drive you here?", customer)
+
+
+def test_a_framed_restatement_is_not_an_offer_by_similarity_alone(detector) -> None:  # type: ignore[no-untyped-def]
+    customer = "I returned the jacket on Monday and I still haven't had my money back."
+    found = labels(detector, "So you sent the jacket back on Monday and you're still waiting for the refund.", customer)
+    assert "restate_fact" in found and "offer_options" not in found
+
+
+def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
+    assert not {"restate_fact", "restate_feeling"} & labels(detector, "Mmh.", "Yeah.")
+
+
+def test_a_you_know_filler_is_not_a_restating_frame() -> None:
+    from bot.skills.detector import _REFLECTIVE_FRAME
+
+    assert not _REFLECTIVE_FRAME.search("You know, it halves the risk of a fall.")
+    assert _REFLECTIVE_FRAME.search("You know what you need to do, it's finding the time.")

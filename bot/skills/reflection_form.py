@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 FILE_NAME = "reflection_form.yml"
-#: Regularisation of the logistic regression (chosen by cross-validation on the examples themselves).
+#: Inverse regularisation of the logistic regression: a middle value (0.3 to 10 ranked AnnoMI dev lines alike).
 REGULARISATION = 3.0
 
 
