@@ -177,3 +177,42 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
 
     assert not _REFLECTIVE_FRAME.search("You know, it halves the risk of a fall.")
     assert _REFLECTIVE_FRAME.search("You know what you need to do, it's finding the time.")
+
+
+@pytest.mark.parametrize("text", [
+    "When you tried to log in, what happened?",
+    "Having heard all that, how do you feel about the new delivery date?",
+    "So on the day it arrived, what did the box look like?",
+    "Do you have any idea why the app keeps logging you out?",
+    "Can you repeat back to me how you'll reset it?",
+    "Could you talk to me about the problems you've had with the router?",
+    "Yeah, say a bit more about that",
+    "-and what did the engineer say?",
+])
+def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert "open_question" in found and "closed_question" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "When you opened the parcel, was the seal broken?",
+    "Do you know when it was delivered?",
+    "Did the driver tell you what time he'd be back?",
+    "Is it okay if I share what I found?",
+])
+def test_asking_whether_is_closed_even_around_a_wh_word(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert "closed_question" in found and not {"open_question", "factual_question"} & found
+
+
+@pytest.mark.parametrize("text", [
+    "How many times has the parcel been left at the wrong door since you moved in?",
+    "And how often does the connection drop during the working day?",
+])
+def test_a_count_or_a_frequency_is_factual_however_long_the_question(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {"open_question", "factual_question"} <= labels(detector, text)
+
+
+def test_of_two_questions_the_evidence_is_the_last_the_customer_will_answer(detector) -> None:  # type: ignore[no-untyped-def]
+    found = {d.label: d.span for d in detector.detect("What did the message say? And what happened after you tapped it?")}
+    assert found["open_question"] == "And what happened after you tapped it?"

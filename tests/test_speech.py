@@ -14,6 +14,7 @@ from bot.skills.speech import tidy
     ("Okay. [laughs] Tell me more.", "Okay. Tell me more."),
     ("so, um, the the bag", "so, the bag"),
     ("Who's-who's-- What's your name?", "What's your name?"),
+    ("-and what are your top five?", "and what are your top five?"),
 ])
 def test_stutters_false_starts_hesitations_and_stage_notes_are_blanked(text: str, kept: str) -> None:
     tidied = tidy(text)
@@ -27,6 +28,7 @@ def test_stutters_false_starts_hesitations_and_stage_notes_are_blanked(text: str
     "The bag—the blue one—arrived.",
     "We had had enough.",
     "Please call 0800-123-456.",
+    "It costs -5 degrees outside, a -3 dB drop.",
 ])
 def test_ordinary_writing_is_left_alone(text: str) -> None:
     assert tidy(text) == text

@@ -379,14 +379,14 @@ def _content_lemmas(doc: Any) -> set[str]:
 
 
 def _merge(found: Iterable[Detection]) -> list[Detection]:
-    """One detection per label per message: the most confident one."""
+    """One detection per label per message: the most confident one; of equals the last (the customer answers a turn's last question)."""
     best: dict[str, Detection] = {}
     order: list[str] = []
     for detection in found:
         if detection.label not in best:
             order.append(detection.label)
             best[detection.label] = detection
-        elif detection.confidence > best[detection.label].confidence:
+        elif detection.confidence >= best[detection.label].confidence:
             best[detection.label] = detection
     return [best[label] for label in order]
 

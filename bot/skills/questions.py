@@ -90,8 +90,17 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
 
 
 def question_form(tokens: Sequence[Token]) -> QuestionForm:
-    """Classify one sentence: 'Can you tell me what happened?' is open; 'Did you keep the receipt' is closed."""
+    """Classify one sentence: 'Can you tell me what happened?' is open; 'Did you keep the receipt' is closed.
+
+    A question may follow a phrase set off by a comma ("When you tried to log in, what happened?",
+    "Having heard that, how do you feel about it?"): the question that follows it decides.
+    """
     tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by speech.tidy
+    head = _question_after_fronted_phrase(tokens)
+    return _form(tokens[head:] if head is not None else tokens)
+
+
+def _form(tokens: Sequence[Token]) -> QuestionForm:
     words = _content(tokens)
     if not words:
         return NOT_A_QUESTION
@@ -108,6 +117,8 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
     )
 
     if first in WH_WORDS:
+        if not marked and tokens[-1].text in {",", "-", ";", "–", "—"} and _subordinate(words):
+            return NOT_A_QUESTION  # "When you opened the parcel," sets the scene for the question after it
         if first == "what" and second in {"if"} and not marked:
             return NOT_A_QUESTION
         if first in {"how", "what"} and second in {"a", "an"} and not marked:
@@ -125,7 +136,7 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
 
     request = _tell_request(lowers)
     if first in AUX_START and len(words) > 1:
-        if request or (_embedded_wh(lowers) and not either_or):
+        if request:
             return _open_form(lowers, words, False, asked_via_request=True)
         if not _inverted(words) and not marked:
             return NOT_A_QUESTION
@@ -139,6 +150,43 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
             return _open_form(lowers, words, either_or)
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     return NOT_A_QUESTION
+
+
+SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "before", "since", "because", "although", "as", "unless"})
+
+
+def _question_after_fronted_phrase(tokens: Sequence[Token]) -> int | None:
+    """Where the question starts when a phrase or clause is set off before it by a comma; None when it starts the sentence."""
+    if not any(t.text == "?" for t in tokens):
+        return None
+    starts = [0] + [i + 1 for i, t in enumerate(tokens[:-1]) if t.text in {",", ";", "--", "—"}]
+    for index, start in enumerate(starts):
+        words = _content(tokens[start:])
+        if not words:
+            return None
+        if _subordinate(words) and index + 1 < len(starts):
+            continue  # "When you're out, is there ever alcohol?": the clause after the comma is the question
+        if _heads_a_question(words):
+            return start if index else None
+    return None
+
+
+def _subordinate(words: Sequence[Token]) -> bool:
+    """'when you logged in', 'if it's easy': a clause that sets the scene for what follows."""
+    if words[0].lower_ not in SUBORDINATORS or len(words) < 2:
+        return False
+    return words[1].pos_ in {"PRON", "PROPN", "NOUN", "DET"} or words[1].dep_ in {"nsubj", "nsubjpass"}
+
+
+def _heads_a_question(words: Sequence[Token]) -> bool:
+    """The words start a question: a wh-word that asks, an inverted auxiliary, or a request to tell."""
+    first = words[0].lower_
+    lowers = [w.lower_ for w in words]
+    if first in WH_WORDS:
+        return _asks(words) or (len(words) > 1 and words[1].text == "?")
+    if first in AUX_START:
+        return _inverted(words)
+    return first in TELL_VERBS and _tell_request(lowers)
 
 
 def _asks(words: Sequence[Token]) -> bool:
@@ -172,12 +220,36 @@ def _relative_clause_statement(words: Sequence[Token]) -> bool:
     return len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]
 
 
+REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell")
+
+
 def _tell_request(lowers: list[str]) -> bool:
-    """'can you tell me', 'could you describe', 'tell me about', 'walk me through'."""
+    """'can you tell me', 'could you describe', 'tell me about', 'walk me through', 'can I ask what', 'let me know how'.
+
+    'Did he tell you what to expect?', 'Is it okay if I share that?' and 'Do you know how to take it?' ask whether,
+    not for an account; 'Do you have any idea why?' asks for the customer's view.
+    """
     window = lowers[:6]
-    return any(v in window for v in ("tell", "describe", "explain", "elaborate", "expand")) or (
+    wh_inside = _embedded_wh(lowers)
+    return any(_addressed(lowers, v) for v in REQUEST_VERBS if v in window) or (
+        "ask" in window and wh_inside) or ("let" in window and "know" in window and wh_inside) or (
+        any(w in window for w in ("idea", "ideas", "thoughts")) and wh_inside) or (
         "walk" in window and "through" in lowers
-    ) or ("talk" in window and "through" in lowers) or ("help" in window and "understand" in lowers)
+    ) or ("talk" in window and ("through" in lowers or _follows(lowers, "talk", ("to", "me", "about")))) or (
+        any(_follows(lowers, v, ("more",)) or _follows(lowers, v, ("a", "bit", "more")) for v in ("say", "talk") if v in window)
+    ) or ("help" in window and "understand" in lowers)
+
+
+def _follows(lowers: list[str], word: str, after: tuple[str, ...]) -> bool:
+    """The words right after the first 'word' are 'after': 'talk to me about', 'say more'."""
+    at = lowers.index(word) + 1
+    return tuple(lowers[at : at + len(after)]) == after
+
+
+def _addressed(lowers: list[str], verb: str) -> bool:
+    """The listener is asked to do it: 'Tell me…', 'Can you describe…', 'Please explain…' (not 'Did he tell you…')."""
+    at = lowers.index(verb)
+    return at == 0 or lowers[at - 1] in {"you", "please", "u", "ya"}
 
 
 def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked_via_request: bool = False) -> QuestionForm:
@@ -187,8 +259,9 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
     after = lowers[lowers.index(wh) + 1 : lowers.index(wh) + 3] if wh else []
     wishes = "would" in lowers and ("like" in lowers or "want" in lowers or "need" in lowers)
     high_gain = bool(set(lowers) & HIGH_GAIN_WORDS) or wh == "why" or wishes
-    factual = False
     short = len([w for w in lowers if w.isalpha()]) <= SHORT_FACTUAL_WORDS
+    # A count, a frequency or a duration is factual however long the question: "How many times has it happened since Monday?"
+    factual = wh == "how" and after[:1] in (["many"], ["often"], ["long"])
     if short and (not asked_via_request or wh):
         if wh in FACTUAL_WH or (wh == "how" and after[:1] and after[0] in HOW_FACTUAL):
             factual = True

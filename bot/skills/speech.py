@@ -1,8 +1,8 @@
 """Tidy spoken or hurried text before parsing, keeping every character where it was.
 
 Transcribed speech and fast typing carry stutters ("how-how is it"), false starts ("what's- what
-sorts"), doubled words ("the the") and stage notes ("[laughs]"). They confuse the parser, so they are
-blanked out with spaces of the same length: offsets into the tidied text are offsets into the
+sorts"), dashes carried over from an interrupted line ("-and then"), doubled words ("the the") and
+stage notes ("[laughs]"). They confuse the parser, so they are blanked out with spaces of the same length: offsets into the tidied text are offsets into the
 original, and the evidence quoted on a scorecard stays the trainee's own words.
 """
 
@@ -18,6 +18,8 @@ _DOUBLED = re.compile(r"\b(?!(?:that|had|very|so|really|no|yes|bye)\b)([A-Za-z][
 _FALSE_START = re.compile(r"\b[A-Za-z][\w']*(?:-|--+)\s+(?=\w)")
 #: "[laughs]", "[unintelligible 00:02:20]", "[crosstalk]".
 _STAGE_NOTE = re.compile(r"\[[^\]]{0,60}\]")
+#: "-and what are...": a dash carried over from the speaker's previous line, glued to the first word.
+_CARRIED_DASH = re.compile(r"(?:^|(?<=\s))[-–—]+(?=[A-Za-z])")
 #: Hesitations that carry nothing: "um", "uh", "er", "erm", with their comma.
 _HESITATION = re.compile(r"\b(?:um+|uh+|er+m?|hmm+)\b,?", re.IGNORECASE)
 
@@ -28,6 +30,6 @@ def _blank(match: re.Match[str]) -> str:
 
 def tidy(text: str) -> str:
     """The same text with stutters, false starts, doubled words, hesitations and stage notes blanked out."""
-    for pattern in (_STAGE_NOTE, _STUTTER, _FALSE_START, _DOUBLED, _HESITATION):
+    for pattern in (_STAGE_NOTE, _STUTTER, _FALSE_START, _CARRIED_DASH, _DOUBLED, _HESITATION):
         text = pattern.sub(_blank, text)
     return text
