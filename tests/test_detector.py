@@ -137,6 +137,9 @@ def test_a_trailing_or_leaves_the_answer_open(detector) -> None:  # type: ignore
 @pytest.mark.parametrize("text", [
     "You've been let down by the last two plumbers.",
     "so the weekends are when it gets out of hand",
+    "You can't sleep because of the noise from the flat upstairs.",
+    "So, again, it sounds like the delivery never turned up.",
+    "I know that you've rung us three times this week.",
 ])
 def test_a_restatement_after_thin_customer_words_is_judged_on_its_shape(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert {"restate_fact", "restate_feeling"} & labels(detector, text, "Mm.")
@@ -146,6 +149,7 @@ def test_a_restatement_after_thin_customer_words_is_judged_on_its_shape(detector
     "Our office opens at nine on Mondays.",
     "Try restarting the app.",
     "I'll look into that for you.",
+    "You shouldn't take more than two a day.",
 ])
 def test_information_advice_and_plans_after_thin_customer_words_restate_nothing(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert not {"restate_fact", "restate_feeling"} & labels(detector, text, "Yeah.")
@@ -216,3 +220,14 @@ def test_a_count_or_a_frequency_is_factual_however_long_the_question(detector, t
 def test_of_two_questions_the_evidence_is_the_last_the_customer_will_answer(detector) -> None:  # type: ignore[no-untyped-def]
     found = {d.label: d.span for d in detector.detect("What did the message say? And what happened after you tapped it?")}
     assert found["open_question"] == "And what happened after you tapped it?"
+
+
+def test_curly_apostrophes_read_like_straight_ones(detector) -> None:  # type: ignore[no-untyped-def]
+    customer = "They keep passing me between departments and nobody owns the problem."
+    found = {d.label: d for d in detector.detect("I’m hearing that you’ve been passed between departments.", customer)}
+    assert "restate_fact" in found and found["restate_fact"].span == "I’m hearing that you’ve been passed between departments."
+
+
+def test_never_in_what_happened_is_not_a_promise(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "overpromise" not in labels(detector, "So it sounds like the delivery never turned up.", "Mm.")
+    assert "overpromise" in labels(detector, "This will never happen again.")

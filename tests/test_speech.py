@@ -15,6 +15,7 @@ from bot.skills.speech import tidy
     ("so, um, the the bag", "so, the bag"),
     ("Who's-who's-- What's your name?", "What's your name?"),
     ("-and what are your top five?", "and what are your top five?"),
+    ("I’m sure you’ve tried", "I'm sure you've tried"),
 ])
 def test_stutters_false_starts_hesitations_and_stage_notes_are_blanked(text: str, kept: str) -> None:
     tidied = tidy(text)

@@ -53,8 +53,8 @@ _OFFER = re.compile(r"\b(i|we)\s*(can|could|'ll|’ll|will|would|am able to|are 
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
 _CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|it's (so |really )?(understandable|frustrating|annoying|worrying|stressful)|that's (so |really )?(frustrating|annoying|worrying|stressful|upsetting|disappointing))\b", re.I)
 _REFLECTIVE_FRAME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|yeah|yes|mm+(?:-hmm)?|and|well|now)\W+)*"
-    r"(it sounds|sounds like|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
+    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think)\W+)*"
+    r"(it sounds|sounds like|it sounds as (?:though|if)|i know (?:that )?you|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
     r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
     r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
     r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
@@ -228,9 +228,13 @@ class SkillDetector:
             labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
         elif "set_expectation" in labels and not (has_time or future):
             labels.pop("set_expectation")
-        if _ABSOLUTE.search(text) and declarative and (future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)):
+        # "It never turned up" tells what happened; "It will never happen again" promises.
+        told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
+        if _ABSOLUTE.search(text) and declarative and not told_past and (
+            future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)
+        ):
             labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
-        elif "overpromise" in labels and not _ABSOLUTE.search(text):
+        elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
             labels.pop("overpromise")
         if "overpromise" in labels or "follow_up" in labels:
             labels.pop("set_expectation", None)
@@ -294,7 +298,7 @@ class SkillDetector:
         similarity = float(vector @ ctx_vec) if ctx_vec is not None else 0.0
         if not _informative(context_doc):
             words = sum(t.is_alpha for t in sent)
-            if words >= THIN_CONTEXT_WORDS and mine and (
+            if words >= THIN_CONTEXT_WORDS and (mine or about) and (
                 (about and shape >= self.thresholds["restate_shape"]) or shape >= self.thresholds["restate_shape_thin_context"]
             ):
                 return round(max(0.55, min(0.9, shape)), 3)
@@ -356,12 +360,21 @@ def _plain_statement(sent: Any, form: Any) -> bool:
 
 
 def _advises(sent: Any) -> bool:
-    """Advice rather than a restatement: "you should try...", "you can take it twice a day"."""
-    return any(
-        token.lower_ == "you" and token.dep_ in {"nsubj", "nsubjpass"}
-        and any(child.lower_ in _ADVICE and child.dep_ == "aux" for child in token.head.children)
-        for token in sent
-    )
+    """Advice rather than a restatement: "you should try...", "you can take it twice a day".
+
+    Not "you can't sleep", "you couldn't get through" (what the customer cannot do) nor "you should
+    have been told" (what should have happened): those say the customer's situation back.
+    """
+    for token in sent:
+        if token.lower_ != "you" or token.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        children = list(token.head.children)
+        modals = {c.lower_ for c in children if c.lower_ in _ADVICE and c.dep_ == "aux"}
+        unable = modals <= {"can", "ca", "could"} and any(c.dep_ == "neg" for c in children)
+        perfect = any(c.lower_ in {"have", "'ve"} and c.dep_ == "aux" for c in children) and token.head.tag_ == "VBN"
+        if modals and not unable and not perfect:
+            return True
+    return False
 
 
 def _informative(doc: Any) -> bool:

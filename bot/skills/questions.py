@@ -26,7 +26,7 @@ FACT_NOUNS = frozenset({
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
-HOW_FACTUAL = frozenset({"many", "much", "long", "old", "often", "far", "soon", "late", "early", "big"})
+HOW_FACTUAL = frozenset({"many", "much", "long", "old", "often", "far", "soon", "late", "early", "big", "deep", "wide", "tall", "heavy", "high", "fast", "large", "small", "frequently", "recently"})
 HIGH_GAIN_WORDS = frozenset({
     "feel", "feeling", "felt", "think", "thought", "prefer", "ideal", "ideally", "outcome", "matter",
     "matters", "important", "affect", "affected", "affecting", "impact", "impacted", "best", "worry",
