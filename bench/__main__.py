@@ -72,11 +72,37 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
         by_class[label] = _prf(tp, fp, fn)
     reflections = _load(reflections_file)
     guessed = [mi_reflection(ds) for ds in detector.detect_many([(r["text"], r["context"]) for r in reflections])]
-    tp = sum(g == "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
-    fp = sum(g == "reflection" and r["label"] != "reflection" for g, r in zip(guessed, reflections, strict=True))
-    fn = sum(g != "reflection" and r["label"] == "reflection" for g, r in zip(guessed, reflections, strict=True))
+    groups = _context_groups(detector, reflections)
+    by_context: dict[str, tuple[int, int, float, float, float]] = {}
+    for group in CONTEXT_GROUPS:
+        pairs = [(g, r) for g, r, k in zip(guessed, reflections, groups, strict=True) if k == group]
+        by_context[group] = (len(pairs), sum(r["label"] == "reflection" for _, r in pairs), *_reflection_prf(pairs))
     return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class, "disagreements": disagreements,
-            "reflections": len(reflections), "reflection_prf": _prf(tp, fp, fn)}
+            "reflections": len(reflections), "reflection_prf": _reflection_prf(list(zip(guessed, reflections, strict=True))),
+            "by_context": by_context}
+
+
+def _reflection_prf(pairs: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
+    tp = sum(g == "reflection" and r["label"] == "reflection" for g, r in pairs)
+    fp = sum(g == "reflection" and r["label"] != "reflection" for g, r in pairs)
+    fn = sum(g != "reflection" and r["label"] == "reflection" for g, r in pairs)
+    return _prf(tp, fp, fn)
+
+
+CONTEXT_GROUPS = ("too thin to check (\"Mm.\", \"Yeah.\")", "shares a content word with the line",
+                  "shares none with the line (a reflection there reflects earlier talk)")
+
+
+def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """What the client's last words give a restatement to be checked against (counts only, no text)."""
+    from bot.skills.detector import _content_lemmas, _informative
+    from bot.skills.speech import tidy
+
+    docs = detector.nlp.pipe([tidy(r["text"]) for r in rows])
+    contexts = detector.nlp.pipe([tidy(r["context"] or "") for r in rows])
+    return [CONTEXT_GROUPS[0] if not _informative(context) else
+            CONTEXT_GROUPS[1] if _content_lemmas(doc) & _content_lemmas(context) else CONTEXT_GROUPS[2]
+            for doc, context in zip(docs, contexts, strict=True)]
 
 
 def _disagreements(detector: Any, questions: list[dict[str, Any]], predicted: list[str]) -> Counter[tuple[str, str]]:
@@ -184,6 +210,12 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
         for shape in shapes:
             lines.append(f"| {shape} | {annomi['disagreements'][(shape, 'open_question')]} | "
                          f"{annomi['disagreements'][(shape, 'closed_question')]} |")
+        lines += ["", "AnnoMI reflections by what the client's last words (the file's `context`) give to check a restatement "
+                  "against. Our rule (docs/skills.md) credits a restatement only of what the customer said; in the product the "
+                  "whole conversation so far is that context, in this file only the last client line is:", "",
+                  "| client's last words | lines | reflections | precision | recall | F1 |", "|---|---|---|---|---|---|"]
+        for group, (n, positives, p, r, f) in annomi["by_context"].items():
+            lines.append(f"| {group} | {n} | {positives} | {p:.3f} | {r:.3f} | {f:.3f} |")
         lines.append("")
     lines += ["Own held-out set (`bench/data/heldout_customer_service.jsonl`, written for measuring only):", "",
               "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]

@@ -19,8 +19,8 @@ from bench.mapping import mi_reflection
 
 #: The reflection cut-offs and the values tried for each.
 GRID: dict[str, Sequence[float]] = {
-    "restate_shape": (0.2, 0.3, 0.4, 0.5),
-    "restate_shape_thin_context": (0.4, 0.5, 0.6, 0.7),
+    "restate_shape": (0.1, 0.2, 0.3, 0.4),
+    "restate_shape_thin_context": (0.3, 0.4, 0.5, 0.6),
 }
 
 
