@@ -231,3 +231,25 @@ def test_curly_apostrophes_read_like_straight_ones(detector) -> None:  # type: i
 def test_never_in_what_happened_is_not_a_promise(detector) -> None:  # type: ignore[no-untyped-def]
     assert "overpromise" not in labels(detector, "So it sounds like the delivery never turned up.", "Mm.")
     assert "overpromise" in labels(detector, "This will never happen again.")
+
+
+@pytest.mark.parametrize("text", [
+    "Not my department, you'll have to phone head office.",
+    "You should have read the email we sent you.",
+    "Honestly, you're overreacting.",
+    "It's not a big deal, it's only a small scratch.",
+    "Not our problem, the courier lost it.",
+])
+def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text, "The table arrived scratched and I want it sorted.")
+    assert "dismissive" in found and not {"restate_fact", "restate_feeling"} & found
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry for the wait, it's been a busy morning!",
+    "So what happened when the driver arrived?",
+    "We can do whatever suits you best.",
+    "You should have been told about the fee, and I'm sorry you weren't.",
+])
+def test_courtesy_and_ordinary_questions_are_not_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "dismissive" not in labels(detector, text, "Nobody told me about the fee and I've waited ages.")

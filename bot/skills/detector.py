@@ -44,6 +44,16 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|welcome|morning|afternoon|evening)\b", re.I)
 _ACK_WAIT = re.compile(r"\b(thanks?( you)? (so much )?for (waiting|holding|hanging on)|sorry (about|for) (the|your|keeping you) ?(wait|waiting)|(be )?(right|just) with you|keep(ing)? you waiting)\b", re.I)
+#: Passing the buck, belittling and rudeness that the examples' meaning alone can miss.
+_DISMISSIVE = re.compile(
+    r"\b(not (my|our) (job|department|problem|fault|responsibility|call|concern)|(that's|that is|it's|it is) (the )?\w+'s problem"
+    r"|(ask|call|ring|phone|try|contact|email) (someone|somebody|anyone) else|nothing (i|we) can do( about it)?$|(i|we) don't make the rules"
+    r"|that's (just )?(how it is|the way it is|policy|the policy)|take it up with|calm down|overreact\w*|deal with it"
+    r"|(it's|that's|it is) not (that )?(a )?big (of a )?deal|everyone else (manages|copes|seems fine)|not my problem)\b|^\W*(whatever|so what)\b(?!\s+\w)",
+    re.I,
+)
+#: Saying sorry or thanks is never dismissive, whatever it resembles ("Sorry for the wait, busy night!").
+_COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear with)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
 _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
 _FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
@@ -238,6 +248,10 @@ class SkillDetector:
             labels.pop("overpromise")
         if "overpromise" in labels or "follow_up" in labels:
             labels.pop("set_expectation", None)
+        if _DISMISSIVE.search(text) or _blames(sent):
+            labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
+        elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text)):
+            labels.pop("dismissive")  # by meaning alone, "I'm hearing you've been passed between departments" is not
         if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
             labels.pop("dismissive", None)
         if not form.is_question:
@@ -359,6 +373,16 @@ def _plain_statement(sent: Any, form: Any) -> bool:
     return not own and not _advises(sent)
 
 
+def _blames(sent: Any) -> bool:
+    """Blaming the customer for what they did: "you should have checked it", "you ought to have read the terms"."""
+    return any(
+        token.lower_ == "you" and token.dep_ == "nsubj" and token.head.tag_ == "VBN"
+        and {"should", "ought", "must"} & {c.lower_ for c in token.head.children if c.dep_ == "aux"}
+        and any(c.lower_ in {"have", "'ve"} for c in token.head.children if c.dep_ == "aux")
+        for token in sent
+    )
+
+
 def _advises(sent: Any) -> bool:
     """Advice rather than a restatement: "you should try...", "you can take it twice a day".
 
@@ -371,7 +395,9 @@ def _advises(sent: Any) -> bool:
         children = list(token.head.children)
         modals = {c.lower_ for c in children if c.lower_ in _ADVICE and c.dep_ == "aux"}
         unable = modals <= {"can", "ca", "could"} and any(c.dep_ == "neg" for c in children)
-        perfect = any(c.lower_ in {"have", "'ve"} and c.dep_ == "aux" for c in children) and token.head.tag_ == "VBN"
+        # "you could have been hurt", "you should have been told": what might or should have happened to them.
+        perfect = any(c.lower_ in {"have", "'ve"} and c.dep_ == "aux" for c in children) and token.head.tag_ == "VBN" and (
+            token.dep_ == "nsubjpass" or modals <= {"could", "might", "may", "would", "have"})
         if modals and not unable and not perfect:
             return True
     return False
