@@ -253,3 +253,9 @@ def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: 
 ])
 def test_courtesy_and_ordinary_questions_are_not_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert "dismissive" not in labels(detector, text, "Nobody told me about the fee and I've waited ages.")
+
+
+def test_offering_anything_else_bridges_and_greets_no_one(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "is there anything else i can sort out for you while you're here")
+    assert "bridge" in found and "greet_acknowledge" not in found
+    assert "greet_acknowledge" in labels(detector, "Hi there, thanks for waiting! Anything else on your list today?")

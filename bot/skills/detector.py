@@ -146,7 +146,8 @@ class SkillDetector:
         texts = [t or "" for t, _ in items]
         contexts = [c or "" for _, c in items]
         docs = list(self.nlp.pipe([tidy(t) for t in texts], batch_size=64))
-        context_docs = list(self.nlp.pipe([tidy(c) for c in contexts], batch_size=64))
+        # The customer's words are only read for their content words and feelings: no parse or entities needed.
+        context_docs = list(self.nlp.pipe([tidy(c) for c in contexts], batch_size=64, disable=["parser", "ner"]))
         sentences = [[c for s in doc.sents for c in _clauses(s) if c.text.strip()] for doc in docs]
         flat = [_said(s) for sents in sentences for s in sents]
         vectors = self._encode(flat)
@@ -216,8 +217,11 @@ class SkillDetector:
                 labels[label] = round(sim, 3)
 
         # Grammar and wording that the examples alone can miss or over-match.
-        if index == 0 and (_GREETING.search(text) or _ACK_WAIT.search(text)):
+        greets = _GREETING.search(text) or _ACK_WAIT.search(text)
+        if index == 0 and greets:
             labels["greet_acknowledge"] = max(labels.get("greet_acknowledge", 0), 0.9)
+        elif not greets and re.search(r"\banything else\b", lower):
+            labels.pop("greet_acknowledge", None)  # "Anything else I can do for you?" bridges at the end; it greets no one
         if _THANKS.search(text) and not re.search(r"\b(thanks? to|no thanks|appreciate it if)\b", lower):
             labels["thank"] = max(labels.get("thank", 0), 0.9)
         elif "thank" in labels and not _THANKS.search(text):
