@@ -192,6 +192,7 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
     "Could you talk to me about the problems you've had with the router?",
     "Yeah, say a bit more about that",
     "-and what did the engineer say?",
+    "Would you mind telling me what the error message said?",
 ])
 def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     found = labels(detector, text)
@@ -239,6 +240,7 @@ def test_never_in_what_happened_is_not_a_promise(detector) -> None:  # type: ign
     "Honestly, you're overreacting.",
     "It's not a big deal, it's only a small scratch.",
     "Not our problem, the courier lost it.",
+    "There's nothing I can do about it.",
 ])
 def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     found = labels(detector, text, "The table arrived scratched and I want it sorted.")
@@ -250,6 +252,7 @@ def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: 
     "So what happened when the driver arrived?",
     "We can do whatever suits you best.",
     "You should have been told about the fee, and I'm sorry you weren't.",
+    "There's nothing I can do about the weather, but I can move your booking to Friday.",
 ])
 def test_courtesy_and_ordinary_questions_are_not_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert "dismissive" not in labels(detector, text, "Nobody told me about the fee and I've waited ages.")

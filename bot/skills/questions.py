@@ -220,7 +220,8 @@ def _relative_clause_statement(words: Sequence[Token]) -> bool:
     return len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]
 
 
-REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell")
+REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell",
+                 "describing", "explaining", "sharing", "repeating", "telling")
 
 
 def _tell_request(lowers: list[str]) -> bool:
@@ -247,9 +248,10 @@ def _follows(lowers: list[str], word: str, after: tuple[str, ...]) -> bool:
 
 
 def _addressed(lowers: list[str], verb: str) -> bool:
-    """The listener is asked to do it: 'Tell me…', 'Can you describe…', 'Please explain…' (not 'Did he tell you…')."""
+    """The listener is asked to do it: 'Tell me…', 'Can you describe…', 'Please explain…', 'Would you mind telling me…'
+    (not 'Did he tell you…')."""
     at = lowers.index(verb)
-    return at == 0 or lowers[at - 1] in {"you", "please", "u", "ya"}
+    return at == 0 or lowers[at - 1] in {"you", "please", "u", "ya", "mind"}
 
 
 def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked_via_request: bool = False) -> QuestionForm:

@@ -2,8 +2,9 @@
 
 Transcribed speech and fast typing carry stutters ("how-how is it"), false starts ("what's- what
 sorts"), dashes carried over from an interrupted line ("-and then"), doubled words ("the the") and
-stage notes ("[laughs]"). They confuse the parser, so they are blanked out with spaces of the same length: offsets into the tidied text are offsets into the
-original, and the evidence quoted on a scorecard stays the trainee's own words.
+stage notes ("[laughs]"). They confuse the parser, so they are blanked out with spaces of the same
+length: offsets into the tidied text are offsets into the original, and the evidence quoted on a
+scorecard stays the trainee's own words.
 """
 
 from __future__ import annotations
