@@ -14,6 +14,10 @@ def labels(detector, text: str, context: str | None = None) -> set[str]:  # type
     return {d.label for d in detector.detect(text, context)}
 
 
+def asks_open(found: set[str]) -> bool:
+    return "open_question" in found and "closed_question" not in found
+
+
 @pytest.mark.parametrize("text", [
     "Can you tell me what happened?",
     "what happened when you tried to log in",
@@ -22,8 +26,7 @@ def labels(detector, text: str, context: str | None = None) -> set[str]:  # type
     "Could you walk me through what happened at the counter?",
 ])
 def test_open_questions_with_or_without_a_question_mark(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, text)
-    assert "open_question" in found and "closed_question" not in found
+    assert asks_open(labels(detector, text))
 
 
 @pytest.mark.parametrize("text", ["Did you keep the receipt?", "did you pay by card", "Refund or replacement?", "Is it the chicken wrap?"])
@@ -124,14 +127,13 @@ def test_a_question_about_the_receipt_is_not_dismissive(detector) -> None:  # ty
 def test_spoken_stutters_do_not_hide_a_question_and_the_evidence_keeps_them(detector) -> None:  # type: ignore[no-untyped-def]
     text = "Okay. And how-how is all of this, um, affecting you day-to-day?"
     found = {d.label: d for d in detector.detect(text)}
-    assert "open_question" in found and "closed_question" not in found
+    assert asks_open(set(found))
     assert found["open_question"].span == "And how-how is all of this, um, affecting you day-to-day?"
     assert text[found["open_question"].start:found["open_question"].end] == found["open_question"].span
 
 
 def test_a_trailing_or_leaves_the_answer_open(detector) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, "Do you have a plan for where you might go next, or?")
-    assert "open_question" in found and "closed_question" not in found
+    assert asks_open(labels(detector, "Do you have a plan for where you might go next, or?"))
 
 
 @pytest.mark.parametrize("text", [
@@ -195,8 +197,7 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
     "Would you mind telling me what the error message said?",
 ])
 def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, text)
-    assert "open_question" in found and "closed_question" not in found
+    assert asks_open(labels(detector, text))
 
 
 @pytest.mark.parametrize("text", [
