@@ -35,7 +35,8 @@ def test_closed_questions(detector, text: str) -> None:  # type: ignore[no-untyp
     assert "closed_question" in found and "open_question" not in found
 
 
-@pytest.mark.parametrize("text", ["What's your order number?", "When did it arrive?", "Which flight were you on?", "how many items were missing"])
+@pytest.mark.parametrize("text", ["What's your order number?", "When did it arrive?", "Which flight were you on?", "how many items were missing",
+                                  "And what was the engineer's name?"])
 def test_factual_questions_are_also_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert {"open_question", "factual_question"} <= labels(detector, text)
 
@@ -195,6 +196,8 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
     "Yeah, say a bit more about that",
     "-and what did the engineer say?",
     "Would you mind telling me what the error message said?",
+    "Anything else you'd like me to look at while I'm here?",
+    "Any other problems you've noticed since then?",
 ])
 def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert asks_open(labels(detector, text))
@@ -205,6 +208,7 @@ def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(dete
     "Do you know when it was delivered?",
     "Did the driver tell you what time he'd be back?",
     "Is it okay if I share what I found?",
+    "So something's changed since the update, yeah?",
 ])
 def test_asking_whether_is_closed_even_around_a_wh_word(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     found = labels(detector, text)

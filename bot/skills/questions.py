@@ -22,7 +22,7 @@ LEADING_FILLERS = frozenset({
 FACT_NOUNS = frozenset({
     "number", "name", "time", "date", "day", "address", "email", "phone", "size", "colour", "color",
     "reference", "code", "flight", "model", "amount", "price", "cost", "postcode", "zip", "account",
-    "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id",
+    "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id", "quantity",
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
@@ -129,8 +129,9 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
             return NOT_A_QUESTION  # "Where 1 is not at all important, and 10 is ..."
         return _open_form(lowers, words, either_or)
 
-    if first in {"any", "anything", "anyone", "anybody", "something"} and marked:
-        return QuestionForm(is_question=True, open=True)  # "Anything else?", "Any other concerns?"
+    if first in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"}:
+        # "Anything else?", "Any other concerns?"; not "Something's changed, yeah?", where it is a statement's subject
+        return QuestionForm(is_question=True, open=True)
     if first in {"i", "i'm"} and any(w in lowers[:5] for w in ("wonder", "wondering", "curious")) and _embedded_wh(lowers):
         return _open_form(lowers, words, either_or, asked_via_request=True)  # "I wonder what you think about that."
 
@@ -268,7 +269,10 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
         if wh in FACTUAL_WH or (wh == "how" and after[:1] and after[0] in HOW_FACTUAL):
             factual = True
         elif wh == "what":
-            nouns = [w.lemma_.lower() for w in words[lowers.index(wh) + 1 : lowers.index(wh) + 5] if w.pos_ in {"NOUN", "PROPN"}]
+            # The thing asked for: a noun just after "what", or what the question is about ("What's your partner's name?").
+            after_wh = words[lowers.index(wh) + 1 : lowers.index(wh) + 5]
+            nouns = [w.lemma_.lower() for w in after_wh if w.pos_ in {"NOUN", "PROPN"}]
+            nouns += [w.lemma_.lower() for w in words if w.pos_ == "NOUN" and w.dep_ in {"nsubj", "attr"}]
             factual = any(n in FACT_NOUNS for n in nouns)
     if factual and wh in {"which", "when"} and high_gain:
         factual = False
