@@ -98,8 +98,9 @@ def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
     from bot.skills.detector import _content_lemmas, _informative
     from bot.skills.speech import tidy
 
-    docs = detector.nlp.pipe([tidy(r["text"]) for r in rows])
-    contexts = detector.nlp.pipe([tidy(r["context"] or "") for r in rows])
+    untagged = ["parser", "ner"]  # content words need tags and lemmas only, as in the detector's own context check
+    docs = detector.nlp.pipe([tidy(r["text"]) for r in rows], disable=untagged)
+    contexts = detector.nlp.pipe([tidy(r["context"] or "") for r in rows], disable=untagged)
     return [CONTEXT_GROUPS[0] if not _informative(context) else
             CONTEXT_GROUPS[1] if _content_lemmas(doc) & _content_lemmas(context) else CONTEXT_GROUPS[2]
             for doc, context in zip(docs, contexts, strict=True)]

@@ -30,8 +30,8 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def tidy(text: str) -> str:
-    """The same text with stutters, false starts, doubled words, hesitations and stage notes blanked out,
-    and curly apostrophes made straight ("I’m" reads as "I'm")."""
+    """The same text with stutters, false starts, carried-over dashes, doubled words, hesitations and stage
+    notes blanked out, and curly apostrophes made straight ("I’m" reads as "I'm")."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     for pattern in (_STAGE_NOTE, _STUTTER, _FALSE_START, _CARRIED_DASH, _DOUBLED, _HESITATION):
         text = pattern.sub(_blank, text)
