@@ -72,6 +72,8 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
         by_class[label] = _prf(tp, fp, fn)
     reflections = _load(reflections_file)
     guessed = [mi_reflection(ds) for ds in detector.detect_many([(r["text"], r["context"]) for r in reflections])]
+    histories = _conversations(reflections)
+    so_far = [mi_reflection(ds) for ds in detector.detect_many([(r["text"], h) for r, h in zip(reflections, histories, strict=True)])]
     groups = _context_groups(detector, reflections)
     by_context: dict[str, tuple[int, int, float, float, float]] = {}
     for group in CONTEXT_GROUPS:
@@ -79,7 +81,7 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
         by_context[group] = (len(pairs), sum(r["label"] == "reflection" for _, r in pairs), *_reflection_prf(pairs))
     return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class, "disagreements": disagreements,
             "reflections": len(reflections), "reflection_prf": _reflection_prf(list(zip(guessed, reflections, strict=True))),
-            "by_context": by_context}
+            "by_context": by_context, "so_far_prf": _reflection_prf(list(zip(so_far, reflections, strict=True)))}
 
 
 def _reflection_prf(pairs: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
@@ -87,6 +89,19 @@ def _reflection_prf(pairs: list[tuple[str, dict[str, Any]]]) -> tuple[float, flo
     fp = sum(g == "reflection" and r["label"] != "reflection" for g, r in pairs)
     fn = sum(g != "reflection" and r["label"] == "reflection" for g, r in pairs)
     return _prf(tp, fp, fn)
+
+
+def _conversations(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """Each line's client words so far in its transcript (the file's `context` fields in utterance order)."""
+    heard: dict[Any, list[str]] = {}
+    so_far: dict[int, list[str]] = {}
+    for i in sorted(range(len(rows)), key=lambda i: (rows[i]["meta"]["transcript_id"], rows[i]["meta"]["utterance_id"])):
+        history = heard.setdefault(rows[i]["meta"]["transcript_id"], [])
+        context = rows[i]["context"]
+        if context and (not history or history[-1] != context):
+            history.append(context)
+        so_far[i] = list(history)
+    return [so_far[i] for i in range(len(rows))]
 
 
 CONTEXT_GROUPS = ("too thin to check (\"Mm.\", \"Yeah.\")", "shares a content word with the line",
@@ -217,7 +232,11 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
                   "| client's last words | lines | reflections | precision | recall | F1 |", "|---|---|---|---|---|---|"]
         for group, (n, positives, p, r, f) in annomi["by_context"].items():
             lines.append(f"| {group} | {n} | {positives} | {p:.3f} | {r:.3f} | {f:.3f} |")
-        lines.append("")
+        p, r, f = annomi["so_far_prf"]
+        lines += ["", "The same reflections judged as the product judges a practice turn, against all the client's words so far in "
+                  f"the transcript (rebuilt from the file's `context` fields in utterance order): precision {p:.3f}, recall {r:.3f}, "
+                  f"F1 {f:.3f}. A check against a whole conversation finds a shared word for more lines that restate nothing, "
+                  "and where the last words are thin the shape no longer decides alone.", ""]
     lines += ["Own held-out set (`bench/data/heldout_customer_service.jsonl`, written for measuring only):", "",
               "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]
     for label, (p, r, f, n) in held["per_label"].items():

@@ -135,8 +135,8 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         session = repository.get_session(db, session_id)
         if session is None:
             raise PracticeError("This practice session is not in the database any more; send /restart to begin again.")
-        # Restating is judged against everything the customer has said so far.
-        context = " ".join(t.text for t in session.turns if t.speaker == "customer") or None
+        # Restating is judged against everything the customer has said so far, message by message.
+        context = [t.text for t in session.turns if t.speaker == "customer"]
         waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
         # Store the trainee's words before anything else can fail: nothing they say is lost.
         turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration)

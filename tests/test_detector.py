@@ -10,7 +10,7 @@ CUSTOMER = ("I ordered a chicken wrap and a flat white twenty minutes ago and yo
             "I'm honestly getting really frustrated.")
 
 
-def labels(detector, text: str, context: str | None = None) -> set[str]:  # type: ignore[no-untyped-def]
+def labels(detector, text: str, context: str | list[str] | None = None) -> set[str]:  # type: ignore[no-untyped-def]
     return {d.label for d in detector.detect(text, context)}
 
 
@@ -174,6 +174,20 @@ def test_a_framed_restatement_is_not_an_offer_by_similarity_alone(detector) -> N
     customer = "I returned the jacket on Monday and I still haven't had my money back."
     found = labels(detector, "So you sent the jacket back on Monday and you're still waiting for the refund.", customer)
     assert "restate_fact" in found and "offer_options" not in found
+
+
+def test_a_restatement_may_say_back_any_earlier_message_of_the_customer(detector) -> None:  # type: ignore[no-untyped-def]
+    said = ["I was charged twice for the same order on Tuesday.", "No, I haven't contacted the bank.", "Yes."]
+    assert "restate_fact" in labels(detector, "So you were charged twice for that order on Tuesday.", said)
+    assert "restate_feeling" in labels(detector, "You sound really worried about it.",
+                                      ["I'm worried the money won't come back.", "Order 5512.", "Okay."])
+    assert "restate_fact" not in labels(detector, "So your parcel was left at the wrong address last week.", said)
+
+
+def test_a_long_conversation_is_read_to_its_last_message(detector) -> None:  # type: ignore[no-untyped-def]
+    said = [f"Message {n}: the engineer visited on day {n} and checked the boiler pressure again." for n in range(1, 13)]
+    said.append("Now the radiator upstairs is leaking onto the carpet.")
+    assert "restate_fact" in labels(detector, "So the upstairs radiator is leaking onto your carpet now.", said)
 
 
 def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]

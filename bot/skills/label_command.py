@@ -1,4 +1,7 @@
-"""Bulk labelling: JSON lines in ({"id","text","context"}), JSON lines out ({"id","labels"})."""
+"""Bulk labelling: JSON lines in ({"id","text","context"}), JSON lines out ({"id","labels"}).
+
+`context` is the customer's previous message, or a list of everything they said so far in order, or null.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"line {number}: not JSON ({exc.msg})"
     if not isinstance(item, dict) or "text" not in item:
         return None, f"line {number}: needs an object with \"id\" and \"text\""
+    context = item.get("context")
+    if not (context is None or isinstance(context, str) or (isinstance(context, list) and all(isinstance(c, str) for c in context))):
+        return None, f"line {number}: \"context\" must be the customer's last message, a list of their messages, or null"
     return item, None
 
 
