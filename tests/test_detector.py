@@ -213,6 +213,10 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
     "Would you mind telling me what the error message said?",
     "Anything else you'd like me to look at while I'm here?",
     "Any other problems you've noticed since then?",
+    "Say something more about that.",
+    "So, wondering what went wrong with the first one.",
+    "I'd be interested to know what the engineer told you",
+    "Thinking about the new router, you know, how would you say it compares to the old one",
 ])
 def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert asks_open(labels(detector, text))
@@ -228,6 +232,21 @@ def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(dete
 def test_asking_whether_is_closed_even_around_a_wh_word(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     found = labels(detector, text)
     assert "closed_question" in found and not {"open_question", "factual_question"} & found
+
+
+@pytest.mark.parametrize("text", [
+    "What you need to do is call the bank.",
+    "What happened is the courier lost it.",
+    "When it arrived, it was broken.",
+    "When the part arrives I'll let you know",
+])
+def test_a_statement_that_starts_with_a_wh_word_asks_nothing(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not {"open_question", "factual_question", "closed_question"} & labels(detector, text)
+
+
+def test_asking_when_sets_no_expectation(detector) -> None:  # type: ignore[no-untyped-def]
+    assert labels(detector, "When will it arrive?") >= {"open_question", "factual_question"}
+    assert "set_expectation" not in labels(detector, "When will it arrive?")
 
 
 @pytest.mark.parametrize("text", [

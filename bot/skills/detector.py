@@ -282,8 +282,8 @@ class SkillDetector:
             labels.pop("offer_options")
         if declarative and has_time and future:
             labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-        elif "set_expectation" in labels and not (has_time or future):
-            labels.pop("set_expectation")
+        elif "set_expectation" in labels and (form.is_question or not (has_time or future)):
+            labels.pop("set_expectation")  # "When will it arrive?" asks for an expectation; it sets none
         # "It never turned up" tells what happened; "It will never happen again" promises.
         told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
         if _ABSOLUTE.search(text) and declarative and not told_past and (

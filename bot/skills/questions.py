@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -46,6 +47,10 @@ class Token(Protocol):
     tag_: str
     dep_: str
     is_punct: bool
+
+    @property
+    def head(self) -> Token:
+        """The token this one depends on."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     if first in WH_WORDS:
         if not marked and tokens[-1].text in {",", "-", ";", "–", "—"} and _subordinate(words):
             return NOT_A_QUESTION  # "When you opened the parcel," sets the scene for the question after it
+        if not marked and words[0].dep_ == "advmod" and words[0].head.dep_ == "advcl":
+            return NOT_A_QUESTION  # "When it arrived, it was broken.", "When it arrives I'll call you."
         if first == "what" and second in {"if"} and not marked:
             return NOT_A_QUESTION
         if first in {"how", "what"} and second in {"a", "an"} and not marked:
@@ -132,7 +139,7 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     if first in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"}:
         # "Anything else?", "Any other concerns?"; not "Something's changed, yeah?", where it is a statement's subject
         return QuestionForm(is_question=True, open=True)
-    if first in {"i", "i'm"} and any(w in lowers[:5] for w in ("wonder", "wondering", "curious")) and _embedded_wh(lowers):
+    if _wonders(lowers) and any(w in WH_WORDS for w in lowers[1:-1]):
         return _open_form(lowers, words, either_or, asked_via_request=True)  # "I wonder what you think about that."
 
     request = _tell_request(lowers)
@@ -157,10 +164,14 @@ SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "
 
 
 def _question_after_fronted_phrase(tokens: Sequence[Token]) -> int | None:
-    """Where the question starts when a phrase or clause is set off before it by a comma; None when it starts the sentence."""
+    """Where the question starts when a phrase or clause is set off before it by a comma; None when it starts the sentence.
+
+    Without a question mark, only a wh-question after a phrase that cannot stand alone ("Thinking about your order,
+    you know, how would you rate it"), with nothing but short asides ("you know") between them.
+    """
     if not any(t.text == "?" for t in tokens):
-        return None
-    starts = [0] + [i + 1 for i, t in enumerate(tokens[:-1]) if t.text in {",", ";", "--", "—"}]
+        return _unmarked_question_after_fronted_phrase(tokens)
+    starts = _chunk_starts(tokens)
     for index, start in enumerate(starts):
         words = _content(tokens[start:])
         if not words:
@@ -169,6 +180,24 @@ def _question_after_fronted_phrase(tokens: Sequence[Token]) -> int | None:
             continue  # "When you're out, is there ever alcohol?": the clause after the comma is the question
         if _heads_a_question(words):
             return start if index else None
+    return None
+
+
+def _chunk_starts(tokens: Sequence[Token]) -> list[int]:
+    return [0] + [i + 1 for i, t in enumerate(tokens[:-1]) if t.text in {",", ";", "--", "—"}]
+
+
+def _unmarked_question_after_fronted_phrase(tokens: Sequence[Token]) -> int | None:
+    starts = _chunk_starts(tokens)
+    fronted = _content(tokens)
+    if len(starts) < 2 or not fronted or not (fronted[0].tag_ == "VBG" or _subordinate(fronted)):
+        return None
+    for start, end in itertools.pairwise([*starts[1:], len(tokens)]):
+        words = _content(tokens[start:end])
+        if words and words[0].lower_ in WH_WORDS:
+            return start if _asks(_content(tokens[start:])) else None
+        if len([w for w in words if not w.is_punct]) > 2:
+            return None  # a statement, not an aside
     return None
 
 
@@ -200,6 +229,19 @@ def _asks(words: Sequence[Token]) -> bool:
     return False
 
 
+def _wonders(lowers: list[str]) -> bool:
+    """Asking by saying what the trainee would like to know: 'I wonder…', '(I'm) wondering…', 'I'd be interested
+    to know…', 'I'd love to hear…'."""
+    window = lowers[:6]
+    if lowers[0] in {"wondering", "curious"}:
+        return True  # the "I'm" left out, as people do: "So, wondering what that's about."
+    return lowers[0] in {"i", "i'm", "i'd"} and (
+        any(w in window for w in ("wonder", "wondering", "wondered", "curious"))
+        or (("interested" in window or bool({"like", "love"} & set(window) and {"'d", "would"} & set(window)))
+            and any(w in window for w in ("know", "hear", "understand")))
+    )
+
+
 def _embedded_wh(lowers: list[str]) -> bool:
     """A wh-clause inside the question: 'Can I ask you what you like about it?'."""
     return any(w in WH_WORDS for w in lowers[2:-1])
@@ -214,11 +256,12 @@ def _inverted(words: Sequence[Token]) -> bool:
 
 
 def _relative_clause_statement(words: Sequence[Token]) -> bool:
-    """'What I can do is refund you.' — a wh-cleft statement, not a question."""
+    """'What I can do is refund you.' — a wh-cleft statement, not a question (unless it ends with a question mark)."""
     lowers = [w.lower_ for w in words]
     if lowers[0] != "what" or "?" in lowers:
         return False
-    return len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]
+    # "What you need to do is call the bank", "What happened was the courier lost it": the what-clause is the subject.
+    return (len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]) or any(w.dep_ == "csubj" for w in words)
 
 
 REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell",
@@ -238,12 +281,12 @@ def _tell_request(lowers: list[str]) -> bool:
         any(w in window for w in ("idea", "ideas", "thoughts")) and wh_inside) or (
         "walk" in window and "through" in lowers
     ) or ("talk" in window and ("through" in lowers or _follows(lowers, "talk", ("to", "me", "about")))) or (
-        any(_follows(lowers, v, ("more",)) or _follows(lowers, v, ("a", "bit", "more")) for v in ("say", "talk") if v in window)
+        any("more" in lowers[lowers.index(v) + 1 : lowers.index(v) + 4] for v in ("say", "talk") if v in window)
     ) or ("help" in window and "understand" in lowers)
 
 
 def _follows(lowers: list[str], word: str, after: tuple[str, ...]) -> bool:
-    """The words right after the first 'word' are 'after': 'talk to me about', 'say more'."""
+    """The words right after the first 'word' are 'after': 'talk to me about'."""
     at = lowers.index(word) + 1
     return tuple(lowers[at : at + len(after)]) == after
 
