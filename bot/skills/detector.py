@@ -121,6 +121,8 @@ def load_thresholds(path: Path) -> dict[str, float]:
     return thresholds
 
 
+#: content words the customer's words need before a restatement can be checked against them.
+INFORMATIVE_LEMMAS = 2
 #: what the customer said before a message: their last message, every message so far in order, or None.
 Context = str | Sequence[str] | None
 
@@ -138,7 +140,7 @@ class Heard:
     @property
     def informative(self) -> bool:
         """Whether it carries content to check a restatement against ("Mm." does not)."""
-        return len(self.lemmas) >= 2
+        return len(self.lemmas) >= INFORMATIVE_LEMMAS
 
     @classmethod
     def of(cls, parts: Sequence[Heard]) -> Heard:
@@ -443,11 +445,6 @@ def _advises(sent: Any) -> bool:
         if modals and not unable and not perfect:
             return True
     return False
-
-
-def _informative(doc: Any) -> bool:
-    """Whether the customer's words carry content to check a restatement against ("Mm." does not)."""
-    return len(_content_lemmas(doc)) >= 2
 
 
 def _content_lemmas(doc: Any) -> set[str]:
