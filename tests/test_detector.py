@@ -217,6 +217,7 @@ def test_a_you_know_filler_is_not_a_restating_frame() -> None:
     "So, wondering what went wrong with the first one.",
     "I'd be interested to know what the engineer told you",
     "Thinking about the new router, you know, how would you say it compares to the old one",
+    "I'm trying to imagine what a good day with the new system would look like for you?",
 ])
 def test_a_question_after_a_fronted_phrase_or_asking_for_an_account_is_open(detector, text: str) -> None:  # type: ignore[no-untyped-def]
     assert asks_open(labels(detector, text))

@@ -154,7 +154,7 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
         wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
-        if wh_inside and any(v in lowers for v in ("tell", "know", "explain", "describe", "wondering", "ask")):
+        if wh_inside and any(v in lowers for v in ("tell", "know", "explain", "describe", "wondering", "ask", "imagine")):
             return _open_form(lowers, words, either_or)
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     return NOT_A_QUESTION
