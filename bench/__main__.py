@@ -22,6 +22,7 @@ from bot.skills.labels import LABELS
 
 HERE = Path(__file__).resolve().parent
 HELDOUT = HERE / "data" / "heldout_customer_service.jsonl"
+CONVERSATIONS = HERE / "data" / "heldout_conversations.jsonl"
 EVAL = Path(os.environ.get("EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 LABEL_LINES = 1000
@@ -45,15 +46,37 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def heldout_quality(detector: Any) -> dict[str, Any]:
     rows = _load(HELDOUT)
     found = [{d.label for d in ds} for ds in detector.detect_many([(r["text"], r["context"]) for r in rows])]
+    return _label_quality(found, [set(r["labels"]) for r in rows])
+
+
+def conversation_quality(detector: Any) -> dict[str, Any]:
+    """Every trainee turn of whole conversations, judged as in practice: against all the customer said so far."""
+    turns: list[tuple[str, list[str], set[str]]] = []
+    for conversation in _load(CONVERSATIONS):
+        heard: list[str] = []
+        for turn in conversation["turns"]:
+            if "customer" in turn:
+                heard.append(turn["customer"])
+            else:
+                turns.append((turn["trainee"], list(heard), set(turn["labels"])))
+    golds = [labels for _, _, labels in turns]
+    found = [{d.label for d in ds} for ds in detector.detect_many([(text, heard) for text, heard, _ in turns])]
+    last_only = [{d.label for d in ds} for ds in detector.detect_many([(text, heard[-1:]) for text, heard, _ in turns])]
+    return {**_label_quality(found, golds), "conversations": len(_load(CONVERSATIONS)),
+            "last_only": _label_quality(last_only, golds)}
+
+
+def _label_quality(found: list[set[str]], golds: list[set[str]]) -> dict[str, Any]:
     per_label = {}
     for label in LABELS:
-        tp = sum(label in f and label in r["labels"] for f, r in zip(found, rows, strict=True))
-        fp = sum(label in f and label not in r["labels"] for f, r in zip(found, rows, strict=True))
-        fn = sum(label not in f and label in r["labels"] for f, r in zip(found, rows, strict=True))
+        tp = sum(label in f and label in g for f, g in zip(found, golds, strict=True))
+        fp = sum(label in f and label not in g for f, g in zip(found, golds, strict=True))
+        fn = sum(label not in f and label in g for f, g in zip(found, golds, strict=True))
         per_label[label] = (*_prf(tp, fp, fn), tp + fn)
-    exact = sum(f == set(r["labels"]) for f, r in zip(found, rows, strict=True)) / len(rows)
-    macro = statistics.mean(v[2] for v in per_label.values())
-    return {"rows": len(rows), "per_label": per_label, "macro_f1": macro, "exact_match": exact}
+    exact = sum(f == g for f, g in zip(found, golds, strict=True)) / len(golds)
+    # Over the labels that occur (in the answers or the guesses): one that never occurs has no F1 to average.
+    macro = statistics.mean(v[2] for label, v in per_label.items() if v[3] or any(label in f for f in found))
+    return {"rows": len(golds), "per_label": per_label, "macro_f1": macro, "exact_match": exact}
 
 
 def annomi_quality(detector: Any) -> dict[str, Any] | None:
@@ -187,7 +210,8 @@ def verdict(value: float, target: float, lower_is_better: bool = False) -> str:
     return "met" if met else "**not met**"
 
 
-def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any], latency: dict[str, float]) -> str:
+def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any],
+           latency: dict[str, float]) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -209,6 +233,8 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
     lines.append(f"| own held-out customer-service set ({held['rows']} lines): macro-F1 over all labels | {held['macro_f1']:.3f} | "
                  f"≥ {TARGETS['heldout_macro_f1']} | {verdict(held['macro_f1'], TARGETS['heldout_macro_f1'])} |")
     lines.append(f"| own held-out set: every label of a line right | {held['exact_match']:.3f} | | |")
+    lines.append(f"| own held-out conversations ({conversations['conversations']}, {conversations['rows']} trainee turns, each judged "
+                 f"against all the customer said so far): macro-F1 | {conversations['macro_f1']:.3f} | | |")
     lines += ["", f"Reference points: {REFERENCES}", "",
               "AnnoMI mapping (docs/skills.md): MI open = `open_question` and not `factual_question`; MI closed = `closed_question` "
               "or `factual_question`, decided by the utterance's last question; MI reflection = `restate_feeling` or `restate_fact`. "
@@ -241,6 +267,13 @@ def report(held: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str,
               "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]
     for label, (p, r, f, n) in held["per_label"].items():
         lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |")
+    last = conversations["last_only"]["per_label"]
+    lines += ["", "Own held-out conversations (`bench/data/heldout_conversations.jsonl`, whole practice conversations written "
+              "for measuring only): restating judged as in practice, against everything the customer said so far, and, to "
+              "compare, against their last message only:", "",
+              "| label | precision | recall | F1 | turns with it | F1 against the last message only |", "|---|---|---|---|---|---|"]
+    for label, (p, r, f, n) in conversations["per_label"].items():
+        lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} | {n} | {last[label][2]:.3f} |")
     lines += ["", "## Speed and memory", "", "| measure | value | target | |", "|---|---|---|---|",
               f"| `python -m bot label`, {LABEL_LINES} lines, model loading included | {speed['seconds']:.1f} s"
               f"{'' if speed['ok'] else ' (FAILED)'} | < {TARGETS['label_1000_seconds']:.0f} s | "
@@ -259,13 +292,14 @@ def main() -> int:
     detector = get_detector()
     print("bench: held-out set...", file=sys.stderr)
     held = heldout_quality(detector)
+    conversations = conversation_quality(detector)
     print("bench: AnnoMI...", file=sys.stderr)
     annomi = annomi_quality(detector)
     print("bench: latency...", file=sys.stderr)
     latency = message_latency(detector)
     print(f"bench: label {LABEL_LINES} lines...", file=sys.stderr)
     speed = label_speed()
-    text = report(held, annomi, speed, latency)
+    text = report(held, conversations, annomi, speed, latency)
     REPORT.write_text(text, encoding="utf-8")
     print(text)
     return 0
