@@ -190,6 +190,30 @@ def test_a_long_conversation_is_read_to_its_last_message(detector) -> None:  # t
     assert "restate_fact" in labels(detector, "So the upstairs radiator is leaking onto your carpet now.", said)
 
 
+def test_facts_said_back_beside_a_feeling_count_too_but_not_the_feeling_s_own_cause(detector) -> None:  # type: ignore[no-untyped-def]
+    said = "The deposit has left my account twice and my landlord still hasn't been paid. I'm really anxious."
+    found = labels(detector, "Of course you're anxious, the deposit left your account twice and the landlord hasn't been paid.", said)
+    assert {"restate_feeling", "restate_fact"} <= found
+    found = labels(detector, "I can hear how frustrated you are after all that waiting on the phone.",
+                   "I've been waiting on the phone for an hour, I'm so frustrated.")
+    assert "restate_feeling" in found and "restate_fact" not in found
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("So the bank said three days and it has been two weeks.", "The bank told me three days and it has been two weeks."),
+    ("So they promised it by Friday and it arrived on Monday.", ["They promised it by Friday and it came Monday.", "Yes."]),
+    ("so the shop told you next week and that was a month ago", "The shop told me next week, that was a month ago."),
+])
+def test_telling_what_happened_on_a_day_sets_no_expectation(detector, text: str, said: str | list[str]) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text, said)
+    assert "restate_fact" in found and "set_expectation" not in found
+
+
+@pytest.mark.parametrize("text", ["I booked the engineer for Thursday at 10.", "It was dispatched today and lands on Thursday."])
+def test_the_trainee_s_own_booking_or_a_dispatch_that_lands_later_still_sets_an_expectation(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "set_expectation" in labels(detector, text)
+
+
 def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
     assert not {"restate_fact", "restate_feeling"} & labels(detector, "Mmh.", "Yeah.")
 

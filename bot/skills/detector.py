@@ -75,6 +75,8 @@ _REFLECTIVE_FRAME = re.compile(
 )
 #: words a sentence needs before its shape alone counts where the customer's words are thin ("Mmh." does not).
 THIN_CONTEXT_WORDS = 3
+#: words a part of a sentence beside a reflected feeling needs to count as facts said back.
+FACT_PART_WORDS = 4
 _ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
 _NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
                   "seek_agreement", "check_satisfaction", "bridge", "dismissive")
@@ -282,10 +284,12 @@ class SkillDetector:
             labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
         elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
             labels.pop("offer_options")
-        if declarative and has_time and future:
+        narrated = _narrates(sent, text)
+        if declarative and has_time and future and not narrated:
             labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-        elif "set_expectation" in labels and (form.is_question or not (has_time or future)):
-            labels.pop("set_expectation")  # "When will it arrive?" asks for an expectation; it sets none
+        elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
+            # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
+            labels.pop("set_expectation")
         # "It never turned up" tells what happened; "It will never happen again" promises.
         told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
         if _ABSOLUTE.search(text) and declarative and not told_past and (
@@ -323,6 +327,8 @@ class SkillDetector:
             fact = self._restates_fact(sent, vector, shape, said, form, labels, about)
             if fact and not feeling:
                 labels["restate_fact"] = fact
+            elif feeling and (beside := _facts_beside_feeling(sent, said)):
+                labels["restate_fact"] = beside
         evidence = original[sent.start_char : sent.end_char]
         start = sent.start_char + len(evidence) - len(evidence.lstrip())
         end = sent.end_char - len(evidence) + len(evidence.rstrip())
@@ -373,6 +379,32 @@ class SkillDetector:
 
 
 _QUESTION_STARTS = AUX_START | WH_WORDS | {"shall", "ok", "okay", "alright", "right"}
+
+
+def _narrates(sent: Any, text: str) -> bool:
+    """Tells what happened to the customer ("They promised it by Friday and it came on Monday"): a past-tense
+    verb, no word that looks ahead but "by" or "next" (which can point back too), and not the trainee's own
+    doing ("I booked the engineer for Thursday" sets an expectation)."""
+    ahead = {m.group(0).lower() for m in _FUTURE.finditer(text)} - {"by", "next"}
+    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} for t in sent)
+    return not ahead and not own and any(t.tag_ == "VBD" for t in sent)
+
+
+def _facts_beside_feeling(sent: Any, said: Heard) -> float | None:
+    """Facts said back in a part of their own beside a reflected feeling: "Of course you're worried, your suit
+    and the rings are in that bag." The cause named inside the feeling's own words ("annoyed after all that
+    time on hold") is part of that reflection, not a separate restatement of facts."""
+    parts: list[list[Any]] = [[]]
+    for token in sent:
+        if token.text in {",", ";", ":", "-", "—", "–"}:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    rest = [t for part in parts if not feeling_families(" ".join(t.text for t in part)) for t in part]
+    if sum(t.is_alpha for t in rest) < FACT_PART_WORDS:
+        return None
+    shared = _content_lemmas(rest) & said.lemmas
+    return round(min(0.9, 0.6 + 0.1 * len(shared)), 3) if len(shared) >= 2 else None
 
 
 def _clauses(sent: Any) -> list[Any]:
