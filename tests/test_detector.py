@@ -315,6 +315,8 @@ def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: 
 @pytest.mark.parametrize("text", [
     "Sorry for the wait, it's been a busy morning!",
     "So what happened when the driver arrived?",
+    "So what's been going on with the boiler?",
+    "so whats the best number to reach you on",
     "We can do whatever suits you best.",
     "You should have been told about the fee, and I'm sorry you weren't.",
     "There's nothing I can do about the weather, but I can move your booking to Friday.",

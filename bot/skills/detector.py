@@ -52,7 +52,7 @@ _DISMISSIVE = re.compile(
     r"\b(not (my|our) (job|department|problem|fault|responsibility|call|concern)|(that's|that is|it's|it is) (the )?\w+'s problem"
     r"|(ask|call|ring|phone|try|contact|email) (someone|somebody|anyone) else|(i|we) don't make the rules"
     r"|that's (just )?(how it is|the way it is|policy|the policy)|take it up with|calm down|overreact\w*|deal with it"
-    r"|(it's|that's|it is) not (that )?(a )?big (of a )?deal|everyone else (manages|copes|seems fine)|not my problem)\b|^\W*(whatever|so what)\b(?!\s+\w)|\bnothing (i|we) can do( about (it|that))?\W*$",
+    r"|(it's|that's|it is) not (that )?(a )?big (of a )?deal|everyone else (manages|copes|seems fine)|not my problem)\b|^\W*(whatever|so what)\b(?![\s'’]*\w)|\bnothing (i|we) can do( about (it|that))?\W*$",
     re.I,
 )
 #: Saying sorry or thanks is never dismissive, whatever it resembles ("Sorry for the wait, busy night!").
