@@ -184,6 +184,11 @@ def test_a_restatement_may_say_back_any_earlier_message_of_the_customer(detector
     assert "restate_fact" not in labels(detector, "So your parcel was left at the wrong address last week.", said)
 
 
+def test_a_bare_reply_lends_no_meaning_to_restate(detector) -> None:  # type: ignore[no-untyped-def]
+    said = ["My prescription still isn't here and this is my third visit.", "I am.", "The three days' supply, please."]
+    assert "restate_fact" not in labels(detector, "Here you are.", said)
+
+
 def test_a_long_conversation_is_read_to_its_last_message(detector) -> None:  # type: ignore[no-untyped-def]
     said = [f"Message {n}: the engineer visited on day {n} and checked the boiler pressure again." for n in range(1, 13)]
     said.append("Now the radiator upstairs is leaking onto the carpet.")

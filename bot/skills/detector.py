@@ -146,8 +146,9 @@ class Heard:
 
     @classmethod
     def of(cls, parts: Sequence[Heard]) -> Heard:
-        """Several messages heard together."""
-        vectors = np.vstack([p.vectors for p in parts]) if parts else np.zeros((0, 384), dtype=np.float32)
+        """Several messages heard together; only those with content lend their meaning ("I am." means nothing to restate)."""
+        meaningful = [p.vectors for p in parts if p.informative]
+        vectors = np.vstack(meaningful) if meaningful else np.zeros((0, 384), dtype=np.float32)
         return cls(sum(p.messages for p in parts), frozenset().union(*(p.lemmas for p in parts)),
                    frozenset().union(*(p.feelings for p in parts)), vectors)
 
