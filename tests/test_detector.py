@@ -219,6 +219,16 @@ def test_the_trainee_s_own_booking_or_a_dispatch_that_lands_later_still_sets_an_
     assert "set_expectation" in labels(detector, text)
 
 
+@pytest.mark.parametrize("text", ["You usually spend around 60 on the plan.", "so it normally comes to 45 and this one is 90"])
+def test_an_amount_is_not_a_time(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "set_expectation" not in labels(detector, text)
+
+
+@pytest.mark.parametrize("text", ["Your table will be ready at 7.", "It should arrive by 5.", "The refund should reach you within a month."])
+def test_a_time_said_as_a_bare_number_or_a_month_sets_an_expectation(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "set_expectation" in labels(detector, text)
+
+
 def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
     assert not {"restate_fact", "restate_feeling"} & labels(detector, "Mmh.", "Yeah.")
 
