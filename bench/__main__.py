@@ -133,13 +133,13 @@ CONTEXT_GROUPS = ("too thin to check (\"Mm.\", \"Yeah.\")", "shares a content wo
 
 def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
     """What the client's last words give a restatement to be checked against (counts only, no text)."""
-    from bot.skills.detector import INFORMATIVE_LEMMAS, _content_lemmas
+    from bot.skills.detector import _content_lemmas, informative
     from bot.skills.speech import tidy
 
     untagged = ["parser", "ner"]  # content words need tags and lemmas only, as in the detector's own context check
     docs = detector.nlp.pipe([tidy(r["text"]) for r in rows], disable=untagged)
     contexts = detector.nlp.pipe([tidy(r["context"] or "") for r in rows], disable=untagged)
-    return [CONTEXT_GROUPS[0] if len(_content_lemmas(context)) < INFORMATIVE_LEMMAS else
+    return [CONTEXT_GROUPS[0] if not informative(_content_lemmas(context)) else
             CONTEXT_GROUPS[1] if _content_lemmas(doc) & _content_lemmas(context) else CONTEXT_GROUPS[2]
             for doc, context in zip(docs, contexts, strict=True)]
 

@@ -229,6 +229,17 @@ def test_a_time_said_as_a_bare_number_or_a_month_sets_an_expectation(detector, t
     assert "set_expectation" in labels(detector, text)
 
 
+@pytest.mark.parametrize("text", ["So it came to 60 at the till, not 30.", "So 60 instead of 30."])
+def test_numbers_in_words_and_in_digits_are_the_same_facts(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_fact" in labels(detector, text, "They charged me sixty pounds when the price on the shelf said thirty.")
+
+
+def test_numbers_alone_give_nothing_to_check_a_restatement_against() -> None:
+    from bot.skills.detector import informative
+
+    assert not informative({"7"}) and not informative({"7", "order"}) and informative({"order", "late"})
+
+
 def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped-def]
     assert not {"restate_fact", "restate_feeling"} & labels(detector, "Mmh.", "Yeah.")
 

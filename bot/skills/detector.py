@@ -125,6 +125,11 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 #: content words the customer's words need before a restatement can be checked against them.
 INFORMATIVE_LEMMAS = 2
+def informative(lemmas: Iterable[str]) -> bool:
+    """Whether content words carry something to check a restatement against: numbers alone do not ("Maybe a 7.")."""
+    return sum(not lemma.isdigit() for lemma in lemmas) >= INFORMATIVE_LEMMAS
+
+
 #: what the customer said before a message: their last message, every message so far in order, or None.
 Context = str | Sequence[str] | None
 
@@ -142,7 +147,7 @@ class Heard:
     @property
     def informative(self) -> bool:
         """Whether it carries content to check a restatement against ("Mm." does not)."""
-        return len(self.lemmas) >= INFORMATIVE_LEMMAS
+        return informative(self.lemmas)
 
     @classmethod
     def of(cls, parts: Sequence[Heard]) -> Heard:
@@ -480,12 +485,26 @@ def _advises(sent: Any) -> bool:
     return False
 
 
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = {word: str(n) for n, word in enumerate(_UNITS)} | {word: str(10 * n) for n, word in enumerate(_TENS, 3)}
+
+
+def _lemma(token: Any) -> str:
+    """A token's lemma, with a number said in words read as digits ("sixty" and "60" are one fact)."""
+    lemma = str(token.lemma_).lower()
+    return _NUMBER_WORDS.get(lemma, lemma) if token.pos_ == "NUM" else lemma
+
+
 def _content_lemmas(doc: Any) -> set[str]:
     return {
-        t.lemma_.lower()
+        _lemma(t)
         for t in doc
-        if t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
-        and not feeling_families(t.text)
+        if _lemma(t).isdigit() or (
+            t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
+            and not feeling_families(t.text)
+        )
     }
 
 
