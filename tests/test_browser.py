@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -20,7 +21,7 @@ if not shutil.which("chromium"):
     pytest.skip("Debian's Chromium is not installed: run `apt-get install chromium` (make test does it where it runs as root)",
                 allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +121,26 @@ def test_hint_and_every_control_has_a_label(stack: Stack, page: Page) -> None:
     assert unlabelled == []
 
 
+def test_a_click_while_the_page_is_still_connecting_is_sent_once_connected(stack: Stack, page: Page) -> None:
+    held: list[WebSocketRoute] = []
+    released: list[bool] = []
+
+    def hold(socket: WebSocketRoute) -> None:
+        if released:
+            socket.connect_to_server()
+        else:
+            held.append(socket)
+
+    page.route_web_socket(re.compile(r"/socket\.io/"), hold)
+    sign_in_with_the_keyboard(page, stack, "Lee")
+    page.get_by_role("button", name="Meet the customer").click()
+    expect(page.locator("#status")).to_contain_text("Connecting to the practice server")
+    released.append(True)
+    for socket in held:
+        socket.connect_to_server()
+    expect(page.locator(".line.customer").first).to_be_visible(timeout=30000)
+
+
 def test_the_page_says_plainly_when_the_action_server_is_down(stack: Stack, page: Page) -> None:
     sign_in_with_the_keyboard(page, stack, "Alex")
     page.get_by_role("button", name="Meet the customer").click()
@@ -132,3 +153,4 @@ def test_the_page_says_plainly_when_the_action_server_is_down(stack: Stack, page
     expect(status).to_contain_text("action server is not running", timeout=30000)
     expect(box).to_have_value("Hello, thanks for waiting.", timeout=30000)
     page.screenshot(path=str(ARTIFACTS / "action-server-down.png"))
+

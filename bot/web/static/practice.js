@@ -14,6 +14,8 @@
   let flushTimer = null;
   let pendingTexts = [];
   let unanswered = null;
+  let outbox = []; // said before the first connection to Rasa: sent as soon as the session is confirmed
+  let everConnected = false;
 
   function newSender() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
@@ -95,12 +97,23 @@
 
   function send(text) {
     if (!socket || !socket.connected) {
+      if (!everConnected) {
+        // The page is still connecting (a quick click after loading): keep the message and send it once connected.
+        outbox.push(text);
+        showStatus("Connecting to the practice server; your message goes as soon as it is connected.");
+        waiting(true);
+        return true;
+      }
       showStatus("Not connected to the practice server. Your message is kept in the box; send it again once the connection is back.");
       return false;
     }
+    emit(text);
+    return true;
+  }
+
+  function emit(text) {
     socket.emit("user_uttered", { message: text, session_id: sender, metadata: { trainee: cfg.trainee } });
     waiting(true);
-    return true;
   }
 
   async function checkStatus(afterSilence) {
@@ -125,6 +138,7 @@
 
   function noReply() {
     $("typing").hidden = true;
+    outbox = []; // never sent: it goes back to the box below, to be sent again
     if (unanswered) {
       unanswered.item.classList.add("unanswered");
       const input = $("say");
@@ -195,7 +209,11 @@
   function connect() {
     socket = io(cfg.rasaUrl, { transports: ["websocket", "polling"], reconnectionDelay: 1000, timeout: 5000 });
     socket.on("connect", () => socket.emit("session_request", { session_id: sender }));
-    socket.on("session_confirm", () => checkStatus(false));
+    socket.on("session_confirm", () => {
+      everConnected = true;
+      checkStatus(false);
+      outbox.splice(0).forEach(emit);
+    });
     socket.on("connect_error", () => checkStatus(false));
     socket.on("disconnect", () => showStatus("Lost the connection to the practice server; reconnecting..."));
     socket.on("bot_uttered", onBot);
