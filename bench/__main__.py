@@ -261,8 +261,8 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
         p, r, f = annomi["so_far_prf"]
         lines += ["", "The same reflections judged as the product judges a practice turn, against all the client's words so far in "
                   f"the transcript (rebuilt from the file's `context` fields in utterance order): precision {p:.3f}, recall {r:.3f}, "
-                  f"F1 {f:.3f}. A check against a whole conversation finds a shared word for more lines that restate nothing, "
-                  "and where the last words are thin the shape no longer decides alone.", ""]
+                  f"F1 {f:.3f}. With earlier client words to check against, the shape no longer decides alone after thin last "
+                  "words (\"Mm.\"): a line must share words or meaning with something the client said.", ""]
     lines += ["Own held-out set (`bench/data/heldout_customer_service.jsonl`, written for measuring only):", "",
               "| label | precision | recall | F1 | lines with it |", "|---|---|---|---|---|"]
     for label, (p, r, f, n) in held["per_label"].items():
