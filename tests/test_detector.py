@@ -190,9 +190,10 @@ def test_a_bare_reply_lends_no_meaning_to_restate(detector) -> None:  # type: ig
 
 
 def test_a_long_conversation_is_read_to_its_last_message(detector) -> None:  # type: ignore[no-untyped-def]
+    # Joined into one string, the last message would sit past what the sentence encoder reads (256 word pieces).
     said = [f"Message {n}: the engineer visited on day {n} and checked the boiler pressure again." for n in range(1, 13)]
-    said.append("Now the radiator upstairs is leaking onto the carpet.")
-    assert "restate_fact" in labels(detector, "So the upstairs radiator is leaking onto your carpet now.", said)
+    said.append("Now there's water coming through the kitchen ceiling.")
+    assert "restate_fact" in labels(detector, "So now it's dripping into your kitchen from above.", said)
 
 
 def test_facts_said_back_beside_a_feeling_count_too_but_not_the_feeling_s_own_cause(detector) -> None:  # type: ignore[no-untyped-def]
