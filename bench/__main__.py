@@ -51,8 +51,9 @@ def heldout_quality(detector: Any) -> dict[str, Any]:
 
 def conversation_quality(detector: Any) -> dict[str, Any]:
     """Every trainee turn of whole conversations, judged as in practice: against all the customer said so far."""
+    conversations = _load(CONVERSATIONS)
     turns: list[tuple[str, list[str], set[str]]] = []
-    for conversation in _load(CONVERSATIONS):
+    for conversation in conversations:
         heard: list[str] = []
         for turn in conversation["turns"]:
             if "customer" in turn:
@@ -62,7 +63,7 @@ def conversation_quality(detector: Any) -> dict[str, Any]:
     golds = [labels for _, _, labels in turns]
     found = [{d.label for d in ds} for ds in detector.detect_many([(text, heard) for text, heard, _ in turns])]
     last_only = [{d.label for d in ds} for ds in detector.detect_many([(text, heard[-1:]) for text, heard, _ in turns])]
-    return {**_label_quality(found, golds), "conversations": len(_load(CONVERSATIONS)),
+    return {**_label_quality(found, golds), "conversations": len(conversations),
             "last_only": _label_quality(last_only, golds)}
 
 
