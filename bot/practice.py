@@ -141,7 +141,7 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         # Store the trainee's words before anything else can fail: nothing they say is lost.
         turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration)
         detector = get_detector()
-        detections = detector.judge_promises(detector.detect(text, context), scenario.realistic_expectations, scenario.overpromises)
+        detections = detector.judge_promises(detector.detect(text, context, scenario.feelings), scenario.realistic_expectations, scenario.overpromises)
         repository.add_detections(db, turn.id, detections)
         new_state, reply = engine.step(scenario, state, text, detections, waited_seconds=waited)
         repository.record_turn(

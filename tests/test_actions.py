@@ -82,6 +82,17 @@ def test_the_customer_replies_and_the_stage_moves(temp_db: str) -> None:
 
 
 @pytest.mark.models
+def test_naming_a_feeling_the_scenario_gives_the_customer_restates_it_before_they_say_it(temp_db: str) -> None:
+    _, events = run(ActionStartPractice, tracker('/start{"scenario":"cafe_late_order"}', "start",
+                                                 entities=[{"entity": "scenario", "value": "cafe_late_order"}]))
+    started = slots_of(events)
+    # The café customer is rushed (scenario feelings); her opening line complains about the wait but names no feeling.
+    dispatcher, _ = run(ActionCustomerReply, tracker("Hi, thanks for waiting. You must be in a real rush on your lunch break.",
+                                                     "talk", slots=started))
+    assert {"greet_acknowledge", "restate_feeling"} <= set(dispatcher.messages[-1]["custom"]["data"]["skills"])
+
+
+@pytest.mark.models
 def test_talking_without_start_meets_the_default_customer_first(temp_db: str) -> None:
     dispatcher, events = run(ActionCustomerReply, tracker("Hello there, how can I help?", "talk"))
     lines = dispatcher.messages[-1]["custom"]["data"]["lines"]

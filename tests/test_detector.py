@@ -64,7 +64,29 @@ def test_naming_a_feeling_the_customer_never_expressed_is_not_a_restatement(dete
     assert "restate_feeling" not in labels(detector, "You sound really worried about this.", CUSTOMER)
 
 
+SHOWN = ["Hi.", "I've rung three times this week and every time I'm promised a call back. Nobody ever does."]
+
+
+@pytest.mark.parametrize("text", ["That must be really frustrating.", "I can hear you're fed up with waiting for that call."])
+def test_a_feeling_the_customer_shows_but_never_names_is_restated_when_the_scenario_says_they_feel_it(
+        detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in labels(detector, text, SHOWN)  # nothing to go on but the words
+    found = {d.label: d.confidence for d in detector.detect(text, SHOWN, ("upset", "ignored"))}
+    assert 0 < found.get("restate_feeling", 0) < 0.9  # less sure than a feeling they put into words
+
+
+def test_a_feeling_the_scenario_does_not_give_the_customer_is_still_not_theirs(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in {d.label for d in detector.detect("You sound confused by all this.", SHOWN, ("frustrated",))}
+    assert "restate_feeling" not in {d.label for d in detector.detect("I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))}
+
+
+def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in labels(detector, "You sound really confused.", "The courier lost my parcel and nobody can find it.")
+    assert "restate_feeling" in labels(detector, "You're at a loss about what to do next.", "I feel so helpless, I've tried everything.")
+
+
 def test_restating_without_context_is_impossible(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "restate_feeling" not in {d.label for d in detector.detect("It sounds like you're really frustrated.", None, ("frustrated",))}
     assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None)
 
 

@@ -36,6 +36,12 @@ def test_wrong_type_names_field_and_line() -> None:
     assert f"broken.yml:{line}: feelings: must be a list, not a text" in found
 
 
+def test_a_feeling_the_detectors_cannot_recognise_is_reported() -> None:
+    text = GOOD.replace("feelings: [frustrated, rushed, ignored]", "feelings: [frustrated, peckish]")
+    found = problems(text)
+    assert any("feelings[1]" in p and "'peckish' is not a feeling the skill detectors know" in p for p in found), found
+
+
 def test_dangling_fact_reference_is_reported() -> None:
     text = GOOD.replace('    - "Well, {fact}."', '    - "Well, {fact:no_such_fact}."')
     found = problems(text)

@@ -143,6 +143,8 @@ class Heard:
     lemmas: frozenset[str]
     feelings: frozenset[str]
     vectors: np.ndarray
+    #: feelings the customer has not put into words but is known to have (the scenario's), once they have spoken.
+    felt: frozenset[str] = frozenset()
 
     @property
     def informative(self) -> bool:
@@ -183,13 +185,16 @@ class SkillDetector:
             return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self.encoder.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False))
 
-    def detect(self, text: str, context: Context = None) -> list[Detection]:
+    def detect(self, text: str, context: Context = None, felt: Sequence[str] = ()) -> list[Detection]:
         """The skills in one message; context is what the customer said before it: their last message, or
-        every message so far in order (a restatement may say back any of it), or None."""
-        return self.detect_many([(text, context)])[0]
+        every message so far in order (a restatement may say back any of it), or None. `felt`: feelings
+        the customer has without having named them yet (a scenario's "frustrated", "rushed"): naming one
+        back restates their feeling, once they have said something."""
+        return self.detect_many([(text, context)], felt)[0]
 
-    def detect_many(self, items: Sequence[tuple[str, Context]]) -> list[list[Detection]]:
-        """The skills in many messages at once (batched parsing and encoding)."""
+    def detect_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> list[list[Detection]]:
+        """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
+        felt_families = frozenset().union(*(feeling_families(feeling) for feeling in felt))
         texts = [t or "" for t, _ in items]
         histories = [_messages(c) for _, c in items]
         docs = list(self.nlp.pipe([tidy(t) for t in texts], batch_size=64))
@@ -202,6 +207,8 @@ class SkillDetector:
         at = 0
         for sents, history, original in zip(sentences, histories, texts, strict=True):
             said = Heard.of([heard[m] for m in history])
+            if said.informative:
+                said = replace(said, felt=felt_families)
             found: list[Detection] = []
             for index, sent in enumerate(sents):
                 found.extend(self._sentence(sent, vectors[at], float(shapes[at]), index, said, original))
@@ -351,6 +358,8 @@ class SkillDetector:
             return None  # the trainee's own feeling
         if named & said.feelings:
             return 0.9
+        if named & said.felt:
+            return 0.8  # shown, not said: "I've rung three times this week" from a customer who is frustrated
         if not said.feelings and not said.informative:
             return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
         return None

@@ -11,12 +11,12 @@ FEELING_FAMILIES: dict[str, tuple[str, ...]] = {
     "ignored": ("ignor", "invisible", "overlooked", "forgotten", "nobody told", "no one told", "nobody even", "no one even", "not listened", "not being heard", "unheard", "brushed off", "fobbed off"),
     "worried": ("worr", "anxious", "anxiety", "concern", "nervous", "stress", "scared", "afraid", "panick", "uneasy", "fear"),
     "disappointed": ("disappoint", "let down", "expected better", "expected more", "shame"),
-    "confused": ("confus", "unsure", "don't understand", "doesn't make sense", "puzzl", "baffl", "lost"),
+    "confused": ("confus", "unsure", "don't understand", "doesn't make sense", "puzzl", "baffl", "i'm lost", "i am lost", "feel lost", "feeling lost"),
     "embarrassed": ("embarrass", "humiliat", "awkward"),
     "sad": ("sad", "heartbroken", "gutted", "devastat", "miserable", "unhappy"),
     "exhausted": ("exhaust", "tired", "worn out", "drained", "overwhelm"),
     "betrayed": ("betray", "cheated", "ripped off", "scam", "misled", "lied"),
-    "helpless": ("helpless", "stuck", "stranded", "can't do anything", "powerless"),
+    "helpless": ("helpless", "stuck", "stranded", "can't do anything", "powerless", "at a loss"),
 }
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
