@@ -318,6 +318,25 @@ def test_a_statement_that_starts_with_a_wh_word_asks_nothing(detector, text: str
     assert not {"open_question", "factual_question", "closed_question"} & labels(detector, text)
 
 
+@pytest.mark.parametrize("text", [
+    "What I'd really like to understand is how the order got mixed up.",
+    "so what i'm curious about is how the delay affected your afternoon",
+])
+def test_saying_what_you_want_to_know_in_a_wh_cleft_asks_openly(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert asks_open(labels(detector, text))
+
+
+@pytest.mark.parametrize("text", ["What one did you order?", "What store did you buy it from?", "what browser are you using"])
+def test_asking_which_of_several_things_is_factual(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {"open_question", "factual_question"} <= labels(detector, text)
+
+
+@pytest.mark.parametrize("text", ["What are your plans for the weekend now?", "What parts of the service do you like?"])
+def test_asking_for_plans_or_likes_is_open_not_factual(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert "open_question" in found and "factual_question" not in found
+
+
 def test_asking_when_sets_no_expectation(detector) -> None:  # type: ignore[no-untyped-def]
     assert labels(detector, "When will it arrive?") >= {"open_question", "factual_question"}
     assert "set_expectation" not in labels(detector, "When will it arrive?")

@@ -24,6 +24,10 @@ FACT_NOUNS = frozenset({
     "number", "name", "time", "date", "day", "address", "email", "phone", "size", "colour", "color",
     "reference", "code", "flight", "model", "amount", "price", "cost", "postcode", "zip", "account",
     "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id", "quantity",
+    # which thing of several: "What one did you order?", "What store was it?" ("plan" and "part" are not: "What are
+    # your plans?", "What parts of it do you enjoy?" ask for an account)
+    "one", "type", "brand", "item", "product", "store", "shop", "branch", "department", "version",
+    "package", "tariff", "platform", "browser", "app", "device",
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
@@ -131,6 +135,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
         if first in {"how", "what"} and second in {"a", "an"} and not marked:
             return NOT_A_QUESTION  # exclamations: "What a day!"
         if _relative_clause_statement(words):
+            if _cleft_of_interest(lowers):  # "What I'd really like to know is how it got mixed up."
+                return _open_form(lowers, words, either_or, asked_via_request=True)
             return NOT_A_QUESTION
         if not marked and not _asks(words):
             return NOT_A_QUESTION  # "Where 1 is not at all important, and 10 is ..."
@@ -240,6 +246,19 @@ def _wonders(lowers: list[str]) -> bool:
         or (("interested" in window or bool({"like", "love"} & set(window) and {"'d", "would"} & set(window)))
             and any(w in window for w in ("know", "hear", "understand")))
     )
+
+
+#: what someone says they want to know, in a wh-cleft: "What I'm curious about is…", "What I'd like to understand is…".
+_INTEREST_WORDS = frozenset({"know", "understand", "hear", "interested", "curious", "wonder", "wondering", "learn"})
+
+
+def _cleft_of_interest(lowers: list[str]) -> bool:
+    """A wh-cleft that asks by saying what the speaker wants to know, then names it with a wh-clause:
+    "What I'd really like to know is how the order got mixed up" (not "What I can do is refund you")."""
+    if "is" not in lowers[2:]:
+        return False
+    copula = lowers.index("is", 2)
+    return bool(_INTEREST_WORDS & set(lowers[1:copula])) and any(w in WH_WORDS for w in lowers[copula + 1 : copula + 3])
 
 
 def _embedded_wh(lowers: list[str]) -> bool:
