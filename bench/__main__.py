@@ -103,9 +103,29 @@ def annomi_quality(detector: Any) -> dict[str, Any] | None:
     for group in CONTEXT_GROUPS:
         pairs = [(g, r) for g, r, k in zip(guessed, reflections, groups, strict=True) if k == group]
         by_context[group] = (len(pairs), sum(r["label"] == "reflection" for _, r in pairs), *_reflection_prf(pairs))
+    by_coders = {}
+    for group, several in (("one expert", False), ("several experts", True)):
+        right = [p == q["label"] for p, q in zip(predicted, questions, strict=True) if _several_coders(q) == several]
+        pairs = [(g, r) for g, r in zip(guessed, reflections, strict=True) if _several_coders(r) == several]
+        by_coders[group] = (len(right), sum(right), *_wilson(sum(right), len(right)), len(pairs), _reflection_prf(pairs)[2])
     return {"questions": len(questions), "accuracy": accuracy, "by_class": by_class, "disagreements": disagreements,
             "reflections": len(reflections), "reflection_prf": _reflection_prf(list(zip(guessed, reflections, strict=True))),
-            "by_context": by_context, "so_far_prf": _reflection_prf(list(zip(so_far, reflections, strict=True)))}
+            "by_context": by_context, "so_far_prf": _reflection_prf(list(zip(so_far, reflections, strict=True))),
+            "by_coders": by_coders}
+
+
+def _several_coders(row: dict[str, Any]) -> bool:
+    return int(row["meta"].get("n_annotators") or 1) > 1
+
+
+def _wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (sound for small samples and proportions near 1)."""
+    if not n:
+        return 0.0, 0.0
+    share = successes / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return centre - half, centre + half
 
 
 def _reflection_prf(pairs: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
@@ -245,6 +265,13 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
         lines += ["| AnnoMI question class | precision | recall | F1 |", "|---|---|---|---|"]
         for label, (p, r, f) in annomi["by_class"].items():
             lines.append(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} |")
+        lines += ["", "By how many experts coded the line's transcript (the file's `meta.n_annotators`). Most dev lines come "
+                  "from transcripts one expert coded; a few from those several coded, the transcripts behind the 0.818 "
+                  "human-expert reference (the file does not say whose label it keeps there). Few lines, hence the intervals:",
+                  "",
+                  "| lines coded by | questions | accuracy (95% interval) | reflections | reflections F1 |", "|---|---|---|---|---|"]
+        for group, (n, right, low, high, n_reflections, f1) in annomi["by_coders"].items():
+            lines.append(f"| {group} | {n} | {right / n if n else 0:.3f} ({low:.3f}–{high:.3f}) | {n_reflections} | {f1:.3f} |")
         lines += ["", "Where we and the AnnoMI coder disagree on questions, by the plain form of the utterance's last question "
                   "(our definitions in docs/skills.md call every yes/no question and every statement-with-a-question-mark "
                   "check closed):", "", "| form of the last question | coder: open, we: closed | coder: closed, we: open |",
