@@ -10,8 +10,8 @@ CUSTOMER = ("I ordered a chicken wrap and a flat white twenty minutes ago and yo
             "I'm honestly getting really frustrated.")
 
 
-def labels(detector, text: str, context: str | list[str] | None = None) -> set[str]:  # type: ignore[no-untyped-def]
-    return {d.label for d in detector.detect(text, context)}
+def labels(detector, text: str, context: str | list[str] | None = None, felt: tuple[str, ...] = ()) -> set[str]:  # type: ignore[no-untyped-def]
+    return {d.label for d in detector.detect(text, context, felt)}
 
 
 def asks_open(found: set[str]) -> bool:
@@ -76,8 +76,8 @@ def test_a_feeling_the_customer_shows_but_never_names_is_restated_when_the_scena
 
 
 def test_a_feeling_the_scenario_does_not_give_the_customer_is_still_not_theirs(detector) -> None:  # type: ignore[no-untyped-def]
-    assert "restate_feeling" not in {d.label for d in detector.detect("You sound confused by all this.", SHOWN, ("frustrated",))}
-    assert "restate_feeling" not in {d.label for d in detector.detect("I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))}
+    assert "restate_feeling" not in labels(detector, "You sound confused by all this.", SHOWN, ("frustrated",))
+    assert "restate_feeling" not in labels(detector, "I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))
 
 
 def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +86,7 @@ def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector)
 
 
 def test_restating_without_context_is_impossible(detector) -> None:  # type: ignore[no-untyped-def]
-    assert "restate_feeling" not in {d.label for d in detector.detect("It sounds like you're really frustrated.", None, ("frustrated",))}
+    assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None, ("frustrated",))
     assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None)
 
 
