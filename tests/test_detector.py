@@ -75,6 +75,12 @@ def test_a_feeling_the_customer_shows_but_never_names_is_restated_when_the_scena
     assert 0 < found.get("restate_feeling", 0) < 0.9  # less sure than a feeling they put into words
 
 
+def test_a_restated_feeling_is_not_dismissive_for_sharing_a_topic_with_a_dismissive_example(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "You must be in a real rush on your lunch break.", "I've been waiting ages and I'm on my lunch break.", ("rushed",))
+    assert "restate_feeling" in found and "dismissive" not in found
+    assert "dismissive" in labels(detector, "Calm down, you're just upset about the wait.", "I'm so upset, I've waited an hour.")
+
+
 def test_a_feeling_the_scenario_does_not_give_the_customer_is_still_not_theirs(detector) -> None:  # type: ignore[no-untyped-def]
     assert "restate_feeling" not in labels(detector, "You sound confused by all this.", SHOWN, ("frustrated",))
     assert "restate_feeling" not in labels(detector, "I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))

@@ -337,6 +337,10 @@ class SkillDetector:
             feeling = self._restates_feeling(sent, said, form, about)
             if feeling:
                 labels["restate_feeling"] = feeling
+                if labels.get("dismissive", 0) < 0.85:
+                    # Not by resemblance alone: "You must be in a real rush on your lunch break" is near
+                    # "It's your fault for ordering at lunchtime" only in its topic.
+                    labels.pop("dismissive", None)
             fact = self._restates_fact(sent, vector, shape, said, form, labels, about)
             if fact and not feeling:
                 labels["restate_fact"] = fact
