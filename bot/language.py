@@ -66,6 +66,24 @@ def as_customer_clause(trainee_span: str) -> str:
     return swap_person(stripped).strip()
 
 
+#: words an alternative needs on each side of a bare "or" to be an option of its own ("two or three minutes" is not).
+_ALTERNATIVE_WORDS = 4
+
+
+def alternatives(clause: str) -> list[str]:
+    """The options in one offer: 'remake my coffee now, or refund it' -> ['remake my coffee now', 'refund it']."""
+    either = re.match(r"^(.*?)\beither\s+(.+?),?\s+or\s+(.+)$", clause, flags=re.IGNORECASE)
+    if either:  # "either repair it or swap it": short options are options too; "I could either…" keeps its "I could"
+        prefix = either.group(1)
+        return [f"{prefix}{either.group(2)}".strip(" ,;"), f"{prefix}{either.group(3)}".strip(" ,;")]
+    parts = [p.strip(" ,;") for p in re.split(r"\s*[,;]\s*or\s+", clause, flags=re.IGNORECASE)]
+    if len(parts) == 1:
+        halves = re.split(r"\s+or\s+", clause, maxsplit=1, flags=re.IGNORECASE)
+        if len(halves) == 2 and all(len(h.split()) >= _ALTERNATIVE_WORDS for h in halves):
+            parts = [h.strip(" ,;") for h in halves]
+    return [p for p in parts if p] or [clause]
+
+
 def first_upper(text: str) -> str:
     """The text with its first letter in upper case."""
     for i, ch in enumerate(text):

@@ -97,6 +97,25 @@ def test_the_customer_refers_to_the_option_the_trainee_offered(cafe: Scenario) -
     assert reply.stage == "helping"
 
 
+def test_offered_a_choice_the_customer_takes_the_option_that_meets_their_need(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can give you a full refund on the coffee, or pack your wrap to take away so you're back at your desk in time."
+    state, reply = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    assert "pack my wrap to take away" in reply.text and "refund" not in reply.text  # her need: back at her desk in time
+    expectation = "It will be ready in three minutes."
+    state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
+    state, reply = engine.step(cafe, state, "Does that work for you?", [det("seek_agreement", "Does that work for you?")])
+    assert state.agreed and "pack my wrap to take away" in reply.text and "refund" not in reply.text
+
+
+def test_an_offer_with_its_time_in_one_sentence_is_answered_once(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can remake your flat white right now and it will be with you in two minutes."
+    state, reply = engine.step(cafe, state, offer, [det("offer_options", offer), det("set_expectation", offer)])
+    assert "option_heard" in reply.reactions and "expectation_heard" not in reply.reactions
+    assert reply.text.count("flat white") == 1 and state.expectations  # heard once, and the expectation still counts
+
+
 def test_agreement_needs_an_option_and_a_realistic_expectation(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     offer = "I can remake your coffee."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import as_customer_clause, sentence_case, swap_person
+from bot.language import alternatives, as_customer_clause, sentence_case, swap_person
 
 
 @pytest.mark.parametrize(("said", "back"), [
@@ -25,3 +25,15 @@ def test_an_offer_becomes_what_the_customer_would_repeat() -> None:
 
 def test_sentence_case() -> None:
     assert sentence_case('fine, yes. remake my coffee. "it will be ready".') == 'Fine, yes. Remake my coffee. "It will be ready".'
+
+
+@pytest.mark.parametrize(("offer", "options"), [
+    ("make me a fresh flat white now, or give me a full refund", ["make me a fresh flat white now", "give me a full refund"]),
+    ("either repair it or swap it for a new one", ["repair it", "swap it for a new one"]),
+    ("I could either keep it with a partial refund or send it back", ["I could keep it with a partial refund", "I could send it back"]),
+    ("move me to the earlier flight or book me a hotel for tonight", ["move me to the earlier flight", "book me a hotel for tonight"]),
+    ("have it ready in two or three minutes", ["have it ready in two or three minutes"]),
+    ("refund the coffee or take it off the bill", ["refund the coffee or take it off the bill"]),
+])
+def test_an_offer_of_a_choice_splits_into_its_options_and_a_range_does_not(offer: str, options: list[str]) -> None:
+    assert alternatives(offer) == options

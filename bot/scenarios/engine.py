@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bot.language import as_customer_clause, mid_sentence, sentence_case, swap_person
+from bot.language import alternatives, as_customer_clause, mid_sentence, sentence_case, swap_person
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.skills.labels import Detection
 
@@ -299,7 +299,8 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.say("closed_answer")
         turn.progress = True
     if "offer_options" in found:
-        offer = as_customer_clause(found["offer_options"].span)
+        # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
+        offer = _preferred(scenario, alternatives(as_customer_clause(found["offer_options"].span)))
         state.offers.append(offer)
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
@@ -309,7 +310,9 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         state.expectations.append(expectation)
         turn.frustrate(-1)
         turn.move(f"expectation:{len(state.expectations)}")
-        turn.say("expectation_heard", expectation=expectation)
+        offered_in_it = "offer_options" in found and found["offer_options"].span == found["set_expectation"].span
+        if not offered_in_it:  # one sentence is answered once, not echoed back twice
+            turn.say("expectation_heard", expectation=expectation)
         state.stage = "helping"
     if "overpromise" in found:
         promise = found["overpromise"].span.strip().rstrip(".!")
@@ -362,6 +365,19 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         turn.say("goodbye")
         state.outcome = "resolved"
         state.nps = final_nps(state)
+
+
+_LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
+                           "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
+
+
+def _preferred(scenario: Scenario, options: list[str]) -> str:
+    """Of the options offered, the one sharing most words with the customer's need (the first on a tie)."""
+    def words(text: str) -> set[str]:
+        return {w.strip(".,!?'").lower() for w in text.split()} - _LITTLE_WORDS
+
+    need = words(scenario.need)
+    return max(options, key=lambda option: (len(need & words(option)), -options.index(option)))
 
 
 def _not_ready_because(turn: _Turn) -> str | None:
