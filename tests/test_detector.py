@@ -343,6 +343,12 @@ def test_asking_for_plans_or_likes_is_open_not_factual(detector, text: str) -> N
     assert "open_question" in found and "factual_question" not in found
 
 
+@pytest.mark.parametrize("text", ["Which would suit you better?", "which one works best for you", "Which of those would you prefer?"])
+def test_asking_which_option_they_prefer_is_a_choice_that_seeks_agreement(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, text)
+    assert {"closed_question", "seek_agreement"} <= found and not {"open_question", "factual_question"} & found
+
+
 def test_asking_when_sets_no_expectation(detector) -> None:  # type: ignore[no-untyped-def]
     assert labels(detector, "When will it arrive?") >= {"open_question", "factual_question"}
     assert "set_expectation" not in labels(detector, "When will it arrive?")

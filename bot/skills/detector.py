@@ -275,6 +275,8 @@ class SkillDetector:
             if sim >= self.thresholds[label] and sim >= none_sim:
                 labels[label] = round(sim, 3)
 
+        if form.choosing:
+            labels["seek_agreement"] = max(labels.get("seek_agreement", 0), 0.75)  # picking an option agrees on a course
         # Grammar and wording that the examples alone can miss or over-match.
         greets = _GREETING.search(text) or _ACK_WAIT.search(text)
         if index == 0 and greets:

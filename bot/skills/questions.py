@@ -66,6 +66,8 @@ class QuestionForm:
     factual: bool = False
     high_gain: bool = False
     either_or: bool = False
+    #: asks the customer to pick one of the options just offered: "Which would suit you better?"
+    choosing: bool = False
 
     @property
     def labels(self) -> list[str]:
@@ -134,6 +136,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
             return NOT_A_QUESTION
         if first in {"how", "what"} and second in {"a", "an"} and not marked:
             return NOT_A_QUESTION  # exclamations: "What a day!"
+        if _asks_to_choose(lowers):
+            return QuestionForm(is_question=True, open=False, either_or=True, choosing=True)
         if _relative_clause_statement(words):
             if _cleft_of_interest(lowers):  # "What I'd really like to know is how it got mixed up."
                 return _open_form(lowers, words, either_or, asked_via_request=True)
@@ -259,6 +263,18 @@ def _cleft_of_interest(lowers: list[str]) -> bool:
         return False
     copula = lowers.index("is", 2)
     return bool(_INTEREST_WORDS & set(lowers[1:copula])) and any(w in WH_WORDS for w in lowers[copula + 1 : copula + 3])
+
+
+_CHOICE_NEXT = frozenset({"would", "do", "does", "will", "is", "one", "of", "option", "suits", "works", "sounds"})
+_PREFERENCE = frozenset({"prefer", "rather", "suit", "suits", "better", "best", "work", "works", "like", "want", "sound", "sounds"})
+
+
+def _asks_to_choose(lowers: list[str]) -> bool:
+    """'Which would you prefer?', 'Which one works best for you?': a choice between the options just offered, an
+    either/or question with the options left unsaid (not 'Which flight were you on?', which asks for a fact)."""
+    words = [w for w in lowers if w.isalpha()]
+    return (len(words) <= 10 and words[:1] == ["which"] and len(words) > 1 and words[1] in _CHOICE_NEXT
+            and bool(_PREFERENCE & set(words)))
 
 
 def _embedded_wh(lowers: list[str]) -> bool:
