@@ -108,6 +108,17 @@ def test_offered_a_choice_the_customer_takes_the_option_that_meets_their_need(ca
     assert state.agreed and "pack my wrap to take away" in reply.text and "refund" not in reply.text
 
 
+def test_offered_and_agreed_in_one_message_the_customer_names_the_option_once(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    expectation = "It will be ready in three minutes."
+    state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
+    text = "I can pack your wrap to take away. Which would suit you?"
+    state, reply = engine.step(cafe, state, text, [det("offer_options", "I can pack your wrap to take away."),
+                                                  det("seek_agreement", "Which would suit you?")])
+    assert state.agreed and "accept" in reply.reactions and "option_heard" not in reply.reactions
+    assert reply.text.count("pack my wrap to take away") == 1
+
+
 def test_an_offer_with_its_time_in_one_sentence_is_answered_once(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     offer = "I can remake your flat white right now and it will be with you in two minutes."

@@ -329,6 +329,7 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
             state.stage = "keeping"
             turn.frustrate(-2)
             turn.say("accept", plan=state.offers[-1])
+            turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
             if scenario.lines.get("call_me") and not state.first_name:
                 turn.say("call_me")
                 state.first_name = True
@@ -450,6 +451,12 @@ class _Turn:
                 if feeling not in self.state.feelings_expressed:
                     self.state.feelings_expressed.append(feeling)
         self.parts.append(text)
+
+    def unsay(self, reaction: str) -> None:
+        """Take back a reaction already put into this reply (a later one says the same thing)."""
+        if reaction in self.reactions:
+            at = self.reactions.index(reaction)
+            del self.reactions[at], self.parts[at]
 
     def scenario_volunteered_now(self) -> list[str]:
         volunteered = [f.id for f in self.scenario.facts if f.reveal == "volunteered"]
