@@ -91,6 +91,19 @@ def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector)
     assert "restate_feeling" in labels(detector, "You're at a loss about what to do next.", "I feel so helpless, I've tried everything.")
 
 
+@pytest.mark.parametrize(("said", "families"), [
+    ("I made a booking for the Madrid flight.", set()),
+    ("I've forgotten my password and the reset email never came.", set()),
+    ("I crossed town to get here.", set()),
+    ("I'm mad about it, honestly.", {"frustrated"}),
+    ("I feel like you've forgotten about me.", {"ignored"}),
+])
+def test_feeling_words_are_whole_words_where_a_stem_would_overreach(said: str, families: set[str]) -> None:
+    from bot.skills.feelings import feeling_families
+
+    assert feeling_families(said) == families
+
+
 def test_restating_without_context_is_impossible(detector) -> None:  # type: ignore[no-untyped-def]
     assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None, ("frustrated",))
     assert "restate_feeling" not in labels(detector, "It sounds like you're really frustrated.", None)
