@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import alternatives, as_customer_clause, sentence_case, swap_person
+from bot.language import alternatives, as_customer_clause, gist, sentence_case, swap_person
 
 
 @pytest.mark.parametrize(("said", "back"), [
@@ -34,6 +34,15 @@ def test_sentence_case() -> None:
     ("move me to the earlier flight or book me a hotel for tonight", ["move me to the earlier flight", "book me a hotel for tonight"]),
     ("have it ready in two or three minutes", ["have it ready in two or three minutes"]),
     ("refund the coffee or take it off the bill", ["refund the coffee or take it off the bill"]),
+    ("log it now and courier it to my hotel tonight, otherwise you can give me an overnight kit",
+     ["log it now and courier it to my hotel tonight", "give me an overnight kit"]),
 ])
 def test_an_offer_of_a_choice_splits_into_its_options_and_a_range_does_not(offer: str, options: list[str]) -> None:
     assert alternatives(offer) == options
+
+
+def test_an_offer_framed_as_what_i_can_do_is_said_back_without_the_frame_or_its_condition() -> None:
+    said = as_customer_clause("OK, here's what I can do: I'll courier the bag to your hotel tonight if it's on the next flight.")
+    assert said == "courier the bag to my hotel tonight if it's on the next flight"
+    assert gist(said) == "courier the bag to my hotel tonight"
+    assert gist("refund me once it's back") == "refund me once it's back"  # too little left without the condition

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bot.language import alternatives, as_customer_clause, mid_sentence, sentence_case, swap_person
+from bot.language import alternatives, as_customer_clause, gist, mid_sentence, sentence_case, swap_person
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.skills.labels import Detection
 
@@ -300,7 +300,7 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.progress = True
     if "offer_options" in found:
         # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
-        offer = _preferred(scenario, alternatives(as_customer_clause(found["offer_options"].span)))
+        offer = gist(_preferred(scenario, alternatives(as_customer_clause(found["offer_options"].span))))
         state.offers.append(offer)
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
