@@ -362,6 +362,17 @@ def test_asking_which_option_they_prefer_is_a_choice_that_seeks_agreement(detect
     assert {"closed_question", "seek_agreement"} <= found and not {"open_question", "factual_question"} & found
 
 
+def test_an_opening_offer_of_help_is_no_bridge(detector) -> None:  # type: ignore[no-untyped-def]
+    assert "bridge" not in labels(detector, "Hello! Sorry to keep you waiting. How can I help today?")
+    assert "bridge" in labels(detector, "Is there anything else I can help you with today?")
+
+
+def test_imagining_a_good_outcome_checks_no_satisfaction_and_seeks_no_agreement(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "What would a good outcome look like for you?", "The vase arrived smashed.")
+    assert "high_gain_question" in found and not {"check_satisfaction", "seek_agreement"} & found
+    assert "check_satisfaction" in labels(detector, "Are you happy with how it turned out?", "The vase arrived smashed.")
+
+
 def test_asking_when_sets_no_expectation(detector) -> None:  # type: ignore[no-untyped-def]
     assert labels(detector, "When will it arrive?") >= {"open_question", "factual_question"}
     assert "set_expectation" not in labels(detector, "When will it arrive?")

@@ -55,6 +55,10 @@ _DISMISSIVE = re.compile(
     r"|(it's|that's|it is) not (that )?(a )?big (of a )?deal|everyone else (manages|copes|seems fine)|not my problem)\b|^\W*(whatever|so what)\b(?![\s'’]*\w)|\bnothing (i|we) can do( about (it|that))?\W*$",
     re.I,
 )
+#: what makes an offer of help a bridge: help with something else, more, or a related need.
+_FURTHER = re.compile(r"\b(else|other|more|also|too|another|as well|while (you'?re|i have you|we'?re)|before you go|further|related)\b", re.I)
+#: a question about an outcome still to come, not the one the customer has got.
+_HYPOTHETICAL = re.compile(r"\b(would|could|might|ideally|ideal|if)\b", re.I)
 #: Saying sorry or thanks is never dismissive, whatever it resembles ("Sorry for the wait, busy night!").
 _COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear with)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
@@ -325,6 +329,12 @@ class SkillDetector:
             for label in CLOSING_QUESTIONS:
                 if label != "bridge" or not re.search(r"\banything else\b", lower):
                     labels.pop(label, None)
+        if "bridge" in labels and not _FURTHER.search(lower):
+            labels.pop("bridge")  # "How can I help today?" opens; a bridge offers help with something else
+        if form.high_gain and _HYPOTHETICAL.search(lower):
+            # "What would a good outcome look like?" asks them to imagine: it checks no outcome and asks no agreement.
+            labels.pop("check_satisfaction", None)
+            labels.pop("seek_agreement", None)
         closing = [label for label in CLOSING_QUESTIONS if label in labels]
         if len(closing) > 1:
             keep = max(closing, key=lambda label: sims.get(label, 0.0))
