@@ -72,6 +72,19 @@ def test_open_questions_draw_out_facts_that_closed_questions_do_not(cafe: Scenar
     assert "forty-seven" in opened.text
 
 
+def test_asked_again_for_a_fact_they_gave_the_customer_says_it_again_instead_of_something_new(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    ask = "What's your order number?"
+    asked = [det("open_question", ask), det("factual_question", ask)]
+    state, first = engine.step(cafe, state, ask, asked)
+    assert "reveal" in first.reactions
+    kept_back = list(state.held_back)
+    again = "Sorry, what was the order number again?"
+    state, second = engine.step(cafe, state, again, [det("open_question", again), det("factual_question", again)])
+    assert "already_told" in second.reactions and "reveal" not in second.reactions
+    assert "forty-seven" in second.text and second.told == () and state.held_back == kept_back
+
+
 def test_high_gain_questions_reveal_the_need_behind_the_request(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
     q = "What would a good outcome look like for you?"

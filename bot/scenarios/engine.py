@@ -44,6 +44,7 @@ FALLBACK_LINES: dict[str, tuple[str, ...]] = {
     "dismissed": ("I don't appreciate that.", "That's not helpful."),
     "feeling_heard": ("Yes. Thank you.",),
     "fact_confirmed": ("Yes, that's right.",),
+    "already_told": ("As I said, {fact}.", "I did say - {fact}.", "Like I told you, {fact}."),
     "kept_waiting": ("Hello? I've been waiting for you to say something.", "Are you still there? I'm waiting.",
                      "I'm still waiting for an answer, you know."),
 }
@@ -283,8 +284,12 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
     answered = False
     if "open_question" in found or "high_gain_question" in found:
         question = found.get("high_gain_question") or found["open_question"]
-        fact_id = _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
-        if fact_id:
+        again = _asked_again(scenario, state, question.span or text) if "factual_question" in found else None
+        fact_id = None if again else _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
+        if again:
+            turn.say("already_told", fact=scenario.fact(again).text)
+            turn.progress = True
+        elif fact_id:
             state.held_back.remove(fact_id)
             turn.move(f"asked:{fact_id}")
             turn.say("reveal", fact=scenario.fact(fact_id).text)
@@ -395,11 +400,30 @@ def _not_ready_because(turn: _Turn) -> str | None:
     return None
 
 
+def _question_words(question: str) -> set[str]:
+    return {w.strip("?,.!").lower() for w in question.split()}
+
+
+def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str | None:
+    """A fact the customer has already given that a factual question asks for ("What was the order number?" after
+    they said it), when it matches better than anything they have kept back."""
+    words = _question_words(question)
+
+    def overlap(fact_id: str) -> int:
+        return len(words & {k.lower() for k in scenario.fact(fact_id).keywords})
+
+    told = [fid for fid in dict.fromkeys(state.told) if overlap(fid)]
+    if not told:
+        return None
+    best = max(told, key=overlap)
+    return best if overlap(best) > max((overlap(fid) for fid in state.held_back), default=0) else None
+
+
 def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gain: bool) -> str | None:
     """The fact an open question draws out: the one it asks about, else the next kept back."""
     if not state.held_back:
         return None
-    words = {w.strip("?,.!").lower() for w in question.split()}
+    words = _question_words(question)
     candidates = [scenario.fact(fid) for fid in state.held_back]
     if not high_gain:
         candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
@@ -505,7 +529,7 @@ class _Turn:
 
 _REPLY_ORDER = (
     "opening", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
-    "reveal", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
+    "reveal", "already_told", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
     "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
 )
 

@@ -38,6 +38,7 @@ REACTIONS: dict[str, str] = {
 OPTIONAL_REACTIONS: dict[str, str] = {
     "kept_waiting": "the trainee took longer to answer than this customer's patience allows",
     "call_me": "said once, on agreeing to the plan: the customer invites first-name terms",
+    "already_told": "asked for a fact they have already given, they say it again ({fact})",
 }
 
 #: Placeholders a line may use, per reaction ({address_as} and {name} are always allowed).
@@ -45,6 +46,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "explain": frozenset({"volunteered"}),
     "no_greeting": frozenset({"volunteered"}),
     "reveal": frozenset({"fact"}),
+    "already_told": frozenset({"fact"}),
     "overpromised": frozenset({"promise"}),
     "option_heard": frozenset({"offer"}),
     "expectation_heard": frozenset({"expectation"}),
