@@ -31,6 +31,11 @@ _OFFER_FRAME = re.compile(
     r"the (?:best )?(?:thing|option) (?:i|we) can do is)\s*[:,\-–—]?\s*",
     re.IGNORECASE,
 )
+#: the offer inside a longer sentence, after a comma or "but/so/and": "…, but I can send you a dongle today".
+_OFFER_INSIDE = re.compile(
+    r"(?:[,;:\-–—]\s*|\s(?:but|so|and|though)\s+)(?P<offer>(?:i|we)\s*(?:can|could|will|'ll|’ll|am able to|'m able to)\s)",
+    re.IGNORECASE,
+)
 #: a condition the customer need not repeat: "… to your hotel tonight if it's on the next flight".
 _CONDITION = re.compile(r"\s+(?:if|as long as|provided|once|unless)\s+.*$", re.IGNORECASE)
 
@@ -68,6 +73,9 @@ def swap_person(text: str) -> str:
 def as_customer_clause(trainee_span: str) -> str:
     """Turn the trainee's offer into what the customer would repeat: 'I can remake your coffee' -> 'remake my coffee'."""
     span = _OFFER_FRAME.sub("", trainee_span.strip().rstrip(".!?").strip(), count=1)
+    inside = _OFFER_INSIDE.search(span)
+    if inside and not _LEADING_MODAL.match(span):
+        span = span[inside.start("offer") :]  # "the earliest slot is tomorrow, but I can send you a dongle today"
     stripped = _LEADING_MODAL.sub("", span, count=1)
     if stripped == span:
         stripped = _LETS.sub("", span, count=1)

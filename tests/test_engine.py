@@ -52,6 +52,23 @@ def test_ignoring_and_dismissing_makes_the_customer_walk_out(cafe: Scenario) -> 
     assert state.nps is not None and state.nps <= 1
 
 
+def test_a_rude_remark_is_answered_without_a_stalled_line_on_top(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    rude = "That's not my department."
+    _, reply = engine.step(cafe, state, rude, [det("dismissive", rude)])
+    assert reply.reactions == ("dismissed",)
+
+
+def test_asked_plainly_about_the_need_behind_the_request_the_customer_answers_it(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    ask = "What time is your meeting?"
+    _, reply = engine.step(cafe, state, ask, [det("open_question", ask), det("factual_question", ask)])
+    assert reply.told == ("meeting",)
+    plain = "Which table are you at?"  # names nothing they said or kept back: the next fact they kept back, as before
+    _, reply = engine.step(cafe, state, plain, [det("open_question", plain), det("factual_question", plain)])
+    assert reply.told and reply.told != ("meeting",)
+
+
 def test_skipping_the_greeting_annoys_the_customer(cafe: Scenario) -> None:
     greeted, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
     skipped, replies = play(cafe, "patient", [("what's the problem", [det("open_question", "what's the problem")])])

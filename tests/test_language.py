@@ -46,3 +46,10 @@ def test_an_offer_framed_as_what_i_can_do_is_said_back_without_the_frame_or_its_
     assert said == "courier the bag to my hotel tonight if it's on the next flight"
     assert gist(said) == "courier the bag to my hotel tonight"
     assert gist("refund me once it's back") == "refund me once it's back"  # too little left without the condition
+
+
+def test_an_offer_after_a_comma_or_but_is_said_back_from_the_offer_itself() -> None:
+    said = as_customer_clause("Realistically the earliest engineer slot is tomorrow, but I can send you a 4G dongle today.")
+    assert said == "send me a 4G dongle today"
+    assert as_customer_clause("The kitchen is backed up, so we can either pack it to go or bring it to your table.") == (
+        "either pack it to go or bring it to my table")

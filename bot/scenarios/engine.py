@@ -190,7 +190,9 @@ def step(
 
     if not turn.progress and not state.ended:
         turn.frustrate(level.stall_penalty)
-        if state.stage == "understanding" and not state.held_back:
+        if "dismissed" in turn.reactions:
+            pass  # they have already answered the rudeness; "Are you still there?" after it reads oddly
+        elif state.stage == "understanding" and not state.held_back:
             turn.say("prompt_for_help")
         else:
             turn.say("stalled")
@@ -429,9 +431,17 @@ def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gai
         candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
     best = max(candidates, key=lambda f: (len(words & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
     if not words & {k.lower() for k in best.keywords}:
+        # Asked plainly about the very thing behind their request ("What time is your deadline?"), they say it;
+        # otherwise an open question draws out the next fact they kept back.
+        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if words & _content_words(f.text)]
         preferred = [f for f in candidates if (f.reveal == "high_gain") == high_gain]
-        best = (preferred or candidates)[0]
+        best = (named or preferred or candidates)[0]
     return best.id
+
+
+def _content_words(text: str) -> set[str]:
+    """A fact's own longer words ('deadline', 'meeting'), which a question names only when it asks about that fact."""
+    return {w.strip(".,!?'\"").lower() for w in text.split() if len(w.strip(".,!?'\"")) >= 5}
 
 
 class _Turn:
