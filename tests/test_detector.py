@@ -362,6 +362,13 @@ def test_asking_which_option_they_prefer_is_a_choice_that_seeks_agreement(detect
     assert {"closed_question", "seek_agreement"} <= found and not {"open_question", "factual_question"} & found
 
 
+def test_summing_up_is_not_dismissive_by_resemblance_and_cannot_is_no_offer_by_wording(detector) -> None:  # type: ignore[no-untyped-def]
+    said = "I bought this jacket here ten days ago, it still has the tags on, and I've lost the receipt."
+    assert "dismissive" not in labels(detector, "I see, so it was a present and you don't have the receipt.", said)
+    assert "dismissive" in labels(detector, "You should have kept the receipt.", said)
+    assert "offer_options" not in labels(detector, "Sorry, I can't swap it for you.", said)
+
+
 def test_an_opening_offer_of_help_is_no_bridge(detector) -> None:  # type: ignore[no-untyped-def]
     assert "bridge" not in labels(detector, "Hello! Sorry to keep you waiting. How can I help today?")
     assert "bridge" in labels(detector, "Is there anything else I can help you with today?")

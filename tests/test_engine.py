@@ -127,6 +127,16 @@ def test_the_customer_refers_to_the_option_the_trainee_offered(cafe: Scenario) -
     assert reply.stage == "helping"
 
 
+def test_saying_what_cannot_be_done_is_not_heard_as_an_option(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    text = "Unfortunately I can't give refunds on food once it's been served."
+    state, reply = engine.step(cafe, state, text, [det("offer_options", text)])
+    assert "option_heard" not in reply.reactions and not state.offers
+    text = "I can't refund the wrap, but I can pack it to take away for you."
+    state, reply = engine.step(cafe, state, text, [det("offer_options", text)])
+    assert state.offers == ["pack it to take away for me"] and "option_heard" in reply.reactions
+
+
 def test_offered_a_choice_the_customer_takes_the_option_that_meets_their_need(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     offer = "I can give you a full refund on the coffee, or pack your wrap to take away so you're back at your desk in time."

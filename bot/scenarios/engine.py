@@ -8,6 +8,7 @@ Nothing here touches Rasa, HTTP or a database.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -305,9 +306,10 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
     if "closed_question" in found and not answered and not agreement_asked and "bridge" not in found:
         turn.say("closed_answer")
         turn.progress = True
-    if "offer_options" in found:
+    clause = as_customer_clause(found["offer_options"].span) if "offer_options" in found else ""
+    if clause and not _REFUSAL.search(clause):  # "I can't refund it without a receipt" informs; it offers nothing
         # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
-        offer = gist(_preferred(scenario, alternatives(as_customer_clause(found["offer_options"].span))))
+        offer = gist(_preferred(scenario, alternatives(clause)))
         state.offers.append(offer)
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
@@ -375,6 +377,7 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         state.nps = final_nps(state)
 
 
+_REFUSAL = re.compile(r"\b(can'?t|can’t|cannot|can not|won'?t|won’t|unable to|not able to)\b", re.IGNORECASE)
 _LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
                            "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
 

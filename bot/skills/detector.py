@@ -59,6 +59,8 @@ _DISMISSIVE = re.compile(
 _FURTHER = re.compile(r"\b(else|other|more|also|too|another|as well|while (you'?re|i have you|we'?re)|before you go|further|related)\b", re.I)
 #: a question about an outcome still to come, not the one the customer has got.
 _HYPOTHETICAL = re.compile(r"\b(would|could|might|ideally|ideal|if)\b", re.I)
+#: a sentence that sums up what the customer said: "I see, so it was…", "Right, so the parcel…".
+_SUMMING_UP = re.compile(r"^\W*(?:(?:i see|right|ok(?:ay)?|oh|ah)\W+)*so\b(?!\s+what\b)", re.I)
 #: Saying sorry or thanks is never dismissive, whatever it resembles ("Sorry for the wait, busy night!").
 _COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear with)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
@@ -66,11 +68,11 @@ _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immedi
 _FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
 _TIME_WORDS = re.compile(r"\b((?:at|by|in|within|until|till|before|after|from) \d+(?!\s*(?:pounds?|quid|dollars?|euros?|%|percent|items?|times?))|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|today|tonight|tomorrow|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|business days?|working days?|end of (the )?day|next week|shortly|soon|asap|o'clock|[ap]\.?m\.?)\b", re.I)
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
-_OFFER = re.compile(r"\b(i|we)\s*(can|could|'ll|’ll|will|would|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
+_OFFER = re.compile(r"\b(i|we)\s*(can(?!['’]t|not)|could(?!n['’]t| not)|'ll|’ll|will(?! not)|would(?!n['’]t| not)|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
 _CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|it's (so |really )?(understandable|frustrating|annoying|worrying|stressful)|that's (so |really )?(frustrating|annoying|worrying|stressful|upsetting|disappointing))\b", re.I)
 _REFLECTIVE_FRAME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think)\W+)*"
+    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think|i see)\W+)*"
     r"(it sounds|sounds like|it sounds as (?:though|if)|i know (?:that )?you|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
     r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
     r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
@@ -321,8 +323,10 @@ class SkillDetector:
             labels.pop("set_expectation", None)
         if _DISMISSIVE.search(text) or _blames(sent):
             labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
-        elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text)):
-            labels.pop("dismissive")  # by meaning alone, "I'm hearing you've been passed between departments" is not
+        elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text) or _SUMMING_UP.match(text)):
+            # by meaning alone, "I'm hearing you've been passed between departments" is not, nor "I see, so it was a
+            # present and you don't have the receipt"
+            labels.pop("dismissive")
         if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
             labels.pop("dismissive", None)
         if not form.is_question:
