@@ -127,6 +127,17 @@ def test_the_customer_refers_to_the_option_the_trainee_offered(cafe: Scenario) -
     assert reply.stage == "helping"
 
 
+def test_an_offer_that_says_when_answers_when_without_a_separate_expectation(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can bring your wrap out in 5 mins."
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    state, reply = engine.step(cafe, state, "How does that sound?", [det("seek_agreement", "How does that sound?")])
+    assert state.agreed and engine.NOT_YET_REASONS["no_expectation"] not in reply.text
+    timeless, _ = play(cafe, "patient", SKILLED[:4])
+    timeless, _ = engine.step(cafe, timeless, "I can remake your coffee.", [det("offer_options", "I can remake your coffee.")])
+    assert not timeless.expectations  # an offer without a time leaves "when?" open, as before
+
+
 def test_saying_what_cannot_be_done_is_not_heard_as_an_option(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     text = "Unfortunately I can't give refunds on food once it's been served."

@@ -314,6 +314,8 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
         state.stage = "helping"
+        if _WHEN.search(offer) and "set_expectation" not in found:
+            state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
     if "set_expectation" in found:
         expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
         state.expectations.append(expectation)
@@ -377,6 +379,13 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         state.nps = final_nps(state)
 
 
+#: a time in an offer ("in 10 mins", "today", "by Friday"): the customer knows when, even if no expectation was set.
+_WHEN = re.compile(
+    r"\b(?:(?:in|within|by|at|before|until)\s+(?:about\s+)?(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)\b"
+    r"|\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?)\b|today|tonight|tomorrow|this (?:morning|afternoon|evening|week)"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|right now|straight away)",
+    re.IGNORECASE,
+)
 _REFUSAL = re.compile(r"\b(can'?t|can’t|cannot|can not|won'?t|won’t|unable to|not able to)\b", re.IGNORECASE)
 _LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
                            "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
