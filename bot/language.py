@@ -12,6 +12,11 @@ _SWAP = {
     "your": "my", "yours": "mine", "yourself": "myself", "you're": "I'm",
     "you've": "I've", "you'll": "I'll", "you'd": "I'd",
 }
+#: "I'll", "I'm", "I've" typed without the apostrophe, said from the other side.
+_CHAT_I = {"ill": "you'll", "im": "you're", "ive": "you've"}
+#: "ill" is "I'll" only before a verb ("ill call you"), not "ill with flu".
+_AFTER_ILL = {"call", "ring", "phone", "email", "text", "message", "send", "check", "get", "be", "let", "make", "have", "sort",
+              "look", "find", "give", "put", "book", "arrange", "refund", "pop", "see", "try", "ask", "do", "just", "also"}
 _CLAUSE_START = {"and", "so", "if", "that", "when", "because", "but", "then", "as"}
 _SUBJECT_NEXT = {
     "are", "were", "can", "could", "will", "would", "should", "have", "had", "did", "do",
@@ -50,7 +55,9 @@ def swap_person(text: str) -> str:
         key = word.lower().replace("’", "'")
         prev = tokens[words[n - 1]].lower() if n else ""
         nxt = tokens[words[n + 1]].lower() if n + 1 < len(words) else ""
-        if key == "you":
+        if key in _CHAT_I and (key != "ill" or nxt in _AFTER_ILL):
+            repl = _CHAT_I[key]  # typed without the apostrophe: "ill call you tomorrow", "im sorry"
+        elif key == "you":
             subject = n == 0 or prev in _CLAUSE_START or nxt in _SUBJECT_NEXT or nxt.endswith("ed")
             repl = "I" if subject else "me"
         elif key in ("are", "were") and prev == "you":

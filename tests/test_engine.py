@@ -138,6 +138,15 @@ def test_an_offer_that_says_when_answers_when_without_a_separate_expectation(caf
     assert not timeless.expectations  # an offer without a time leaves "when?" open, as before
 
 
+def test_asking_how_an_offer_sounds_asks_for_agreement_not_for_more_facts(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:5])
+    kept_back = list(state.held_back)
+    ask = "How does that sound?"
+    state, reply = engine.step(cafe, state, ask, [det("open_question", ask), det("seek_agreement", ask)])
+    assert "reveal" not in reply.reactions and "nothing_to_add" not in reply.reactions and state.held_back == kept_back
+    assert state.agreed
+
+
 def test_saying_what_cannot_be_done_is_not_heard_as_an_option(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     text = "Unfortunately I can't give refunds on food once it's been served."

@@ -13,6 +13,8 @@ from bot.language import alternatives, as_customer_clause, gist, sentence_case, 
     ("I'm frustrated because you ignored me", "You're frustrated because I ignored you"),
     ("you are really frustrated", "I am really frustrated"),
     ("my receipt says order forty-seven", "your receipt says order forty-seven"),
+    ("ill call you tomorrow", "you'll call me tomorrow"),  # typed without the apostrophe
+    ("he was ill with flu", "he was ill with flu"),
 ])
 def test_swap_person(said: str, back: str) -> None:
     assert swap_person(said) == back

@@ -285,8 +285,10 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.move("fact")
         turn.say("fact_confirmed")
     answered = False
-    if "open_question" in found or "high_gain_question" in found:
-        question = found.get("high_gain_question") or found["open_question"]
+    agreement = [found[label].span for label in ("seek_agreement", "check_satisfaction") if label in found]
+    asking = found.get("high_gain_question") or found.get("open_question")
+    if asking and asking.span not in agreement:  # "How does that sound?" asks them to agree, not for more facts
+        question = asking
         again = _asked_again(scenario, state, question.span or text) if "factual_question" in found else None
         fact_id = None if again else _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
         if again:
