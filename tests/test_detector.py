@@ -371,6 +371,12 @@ def test_summing_up_is_not_dismissive_by_resemblance_and_cannot_is_no_offer_by_w
     assert "offer_options" not in labels(detector, "Sorry, I can't swap it for you.", said)
 
 
+def test_of_two_equally_sure_offers_the_evidence_is_the_main_one_not_the_add_on(detector) -> None:  # type: ignore[no-untyped-def]
+    text = "I can refund the duplicate payment today. I'll also put a note on your file."
+    offer = next(d for d in detector.detect(text, "I was charged twice for my appointment.") if d.label == "offer_options")
+    assert offer.span.startswith("I can refund")
+
+
 def test_an_opening_offer_of_help_is_no_bridge(detector) -> None:  # type: ignore[no-untyped-def]
     assert "bridge" not in labels(detector, "Hello! Sorry to keep you waiting. How can I help today?")
     assert "bridge" in labels(detector, "Is there anything else I can help you with today?")

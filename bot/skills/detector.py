@@ -31,6 +31,8 @@ MEANING_LABELS: tuple[str, ...] = (
     "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
     "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
 )
+#: the labels a question's form decides.
+QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
 #: a sentence asks at most one of these.
 CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
 
@@ -538,14 +540,16 @@ def _content_lemmas(doc: Any) -> set[str]:
 
 
 def _merge(found: Iterable[Detection]) -> list[Detection]:
-    """One detection per label per message: the most confident one; of equals the last (the customer answers a turn's last question)."""
+    """One detection per label per message: the most confident one. Of equals, a question's last (the customer
+    answers a turn's last question); anything else's first (the main offer, before "I'll also put a note on it")."""
     best: dict[str, Detection] = {}
     order: list[str] = []
     for detection in found:
         if detection.label not in best:
             order.append(detection.label)
             best[detection.label] = detection
-        elif detection.confidence >= best[detection.label].confidence:
+        elif detection.confidence > best[detection.label].confidence or (
+                detection.confidence == best[detection.label].confidence and detection.label in QUESTION_LABELS):
             best[detection.label] = detection
     return [best[label] for label in order]
 
