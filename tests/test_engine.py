@@ -59,6 +59,14 @@ def test_a_rude_remark_is_answered_without_a_stalled_line_on_top(cafe: Scenario)
     assert reply.reactions == ("dismissed",)
 
 
+def test_asked_about_something_in_what_they_explained_the_customer_says_it_again(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    kept_back = list(state.held_back)
+    ask = "Which wrap did you order, the chicken one?"  # "chicken" is in what they explained, not in its keywords
+    state, reply = engine.step(cafe, state, ask, [det("open_question", ask), det("factual_question", ask)])
+    assert "already_told" in reply.reactions and "chicken wrap" in reply.text and state.held_back == kept_back
+
+
 def test_asked_plainly_about_the_need_behind_the_request_the_customer_answers_it(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
     ask = "What time is your meeting?"

@@ -426,7 +426,8 @@ def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str
     words = _question_words(question)
 
     def overlap(fact_id: str) -> int:
-        return len(words & {k.lower() for k in scenario.fact(fact_id).keywords})
+        fact = scenario.fact(fact_id)
+        return len(words & ({k.lower() for k in fact.keywords} | _content_words(fact.text)))
 
     told = [fid for fid in dict.fromkeys(state.told) if overlap(fid)]
     if not told:
