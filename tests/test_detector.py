@@ -99,6 +99,7 @@ def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector)
     ("I feel like you've forgotten about me.", {"ignored"}),
     ("that must be really embarassing", {"embarrassed"}),  # typed as people type
     ("so dissapointing", {"disappointed"}),
+    ("I'm under a lot of pressure", {"rushed", "worried"}),  # said back as "in a rush" or as "stressful"
 ])
 def test_feeling_words_are_whole_words_where_a_stem_would_overreach(said: str, families: set[str]) -> None:
     from bot.skills.feelings import feeling_families

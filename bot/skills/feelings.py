@@ -11,7 +11,7 @@ FEELING_FAMILIES: dict[str, tuple[str, ...]] = {
                    "fustrat", "frusterat", "aggrivat", "iritat", "anoyed"),  # common misspellings, as typed in chat
     "rushed": ("rush", "hurry", "pressed for time", "short on time", "in a hurry", "no time", "running late", "be late", "late for", "don't have all day", "pressure"),
     "ignored": ("ignor", "invisible", "overlooked", "forgotten about", "been forgotten", "feel forgotten", "forgotten me", "nobody told", "no one told", "nobody even", "no one even", "not listened", "not being heard", "unheard", "brushed off", "fobbed off"),
-    "worried": ("worr", "anxious", "anxiety", "concern", "nervous", "stress", "scared", "afraid", "panick", "uneasy", "fear"),
+    "worried": ("worr", "anxious", "anxiety", "concern", "nervous", "stress", "scared", "afraid", "panick", "uneasy", "fear", "pressure"),  # "under a lot of pressure" is stress as much as haste
     "disappointed": ("disappoint", "dissapoint", "disapoint", "let down", "expected better", "expected more", "shame"),
     "confused": ("confus", "unsure", "don't understand", "doesn't make sense", "puzzl", "baffl", "i'm lost", "i am lost", "feel lost", "feeling lost"),
     "embarrassed": ("embarrass", "embaras", "humiliat", "awkward"),
