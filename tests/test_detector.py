@@ -378,6 +378,12 @@ def test_of_two_equally_sure_offers_the_evidence_is_the_main_one_not_the_add_on(
     assert offer.span.startswith("I can refund")
 
 
+def test_a_brush_off_that_mentions_the_wait_acknowledges_nothing(detector) -> None:  # type: ignore[no-untyped-def]
+    found = labels(detector, "we're really busy, you'll have to wait like everyone else")
+    assert "dismissive" in found and "greet_acknowledge" not in found
+    assert "greet_acknowledge" in labels(detector, "Hi, sorry for the wait, we're really busy today.")
+
+
 def test_an_opening_offer_of_help_is_no_bridge(detector) -> None:  # type: ignore[no-untyped-def]
     assert "bridge" not in labels(detector, "Hello! Sorry to keep you waiting. How can I help today?")
     assert "bridge" in labels(detector, "Is there anything else I can help you with today?")

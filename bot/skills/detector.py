@@ -331,6 +331,8 @@ class SkillDetector:
             labels.pop("dismissive")
         if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
             labels.pop("dismissive", None)
+        if "dismissive" in labels and not greets:
+            labels.pop("greet_acknowledge", None)  # "You'll have to wait like everyone else" mentions the wait; it acknowledges nothing
         if not form.is_question:
             for label in CLOSING_QUESTIONS:
                 if label != "bridge" or not re.search(r"\banything else\b", lower):
