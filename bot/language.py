@@ -12,6 +12,8 @@ _SWAP = {
     "your": "my", "yours": "mine", "yourself": "myself", "you're": "I'm",
     "you've": "I've", "you'll": "I'll", "you'd": "I'd",
 }
+#: "you" and "your" as typed in chat.
+_CHAT_YOU = {"u": "you", "ur": "your", "ya": "you"}
 #: "I'll", "I'm", "I've" typed without the apostrophe, said from the other side.
 _CHAT_I = {"ill": "you'll", "im": "you're", "ive": "you've"}
 #: "ill" is "I'll" only before a verb ("ill call you"), not "ill with flu".
@@ -55,6 +57,7 @@ def swap_person(text: str) -> str:
         key = word.lower().replace("’", "'")
         prev = tokens[words[n - 1]].lower() if n else ""
         nxt = tokens[words[n + 1]].lower() if n + 1 < len(words) else ""
+        key = _CHAT_YOU.get(key, key)  # "u", "ur": "I'll email u the tracking number"
         if key in _CHAT_I and (key != "ill" or nxt in _AFTER_ILL):
             repl = _CHAT_I[key]  # typed without the apostrophe: "ill call you tomorrow", "im sorry"
         elif key == "you":

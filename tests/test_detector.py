@@ -81,6 +81,12 @@ def test_a_restated_feeling_is_not_dismissive_for_sharing_a_topic_with_a_dismiss
     assert "dismissive" in labels(detector, "Calm down, you're just upset about the wait.", "I'm so upset, I've waited an hour.")
 
 
+@pytest.mark.parametrize("text", ["that's so dissapointing", "how frustrating", "It's so upsetting"])
+def test_a_feeling_named_in_an_exclamation_is_said_to_the_customer(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    said = "The vase arrived smashed and now I'm worried I won't have a gift."
+    assert "restate_feeling" in labels(detector, text, said, ("upset", "disappointed"))
+
+
 def test_a_feeling_the_scenario_does_not_give_the_customer_is_still_not_theirs(detector) -> None:  # type: ignore[no-untyped-def]
     assert "restate_feeling" not in labels(detector, "You sound confused by all this.", SHOWN, ("frustrated",))
     assert "restate_feeling" not in labels(detector, "I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))

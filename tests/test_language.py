@@ -15,6 +15,8 @@ from bot.language import alternatives, as_customer_clause, gist, sentence_case, 
     ("my receipt says order forty-seven", "your receipt says order forty-seven"),
     ("ill call you tomorrow", "you'll call me tomorrow"),  # typed without the apostrophe
     ("he was ill with flu", "he was ill with flu"),
+    ("i'll email u the tracking number", "you'll email me the tracking number"),
+    ("whats ur order number", "whats my order number"),
 ])
 def test_swap_person(said: str, back: str) -> None:
     assert swap_person(said) == back
