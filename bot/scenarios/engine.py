@@ -383,7 +383,8 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
 
 #: a time in an offer ("in 10 mins", "today", "by Friday"): the customer knows when, even if no expectation was set.
 _WHEN = re.compile(
-    r"\b(?:(?:in|within|by|at|before|until)\s+(?:about\s+)?(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)\b"
+    r"\b(?:(?:in|within|by|at|before|until)\s+(?:about\s+)?(?:\d+|(?:an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)"
+    r"\s+(?:min\w*|hours?|days?|weeks?|moments?|seconds?))\b"
     r"|\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?)\b|today|tonight|tomorrow|this (?:morning|afternoon|evening|week)"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|right now|straight away)",
     re.IGNORECASE,
