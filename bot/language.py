@@ -43,6 +43,8 @@ _OFFER_INSIDE = re.compile(
     r"(?:[,;:\-–—]\s*|\s(?:but|so|and|though)\s+)(?P<offer>(?:i|we)\s*(?:can|could|will|'ll|’ll|am able to|'m able to)\s)",
     re.IGNORECASE,
 )
+#: a time or a date in what someone says ("in 10 mins", "by 3", "tomorrow"); a bare number is not one ("around 60").
+TIME_WORDS = re.compile(r"\b((?:at|by|in|within|until|till|before|after|from) \d+(?!\s*(?:pounds?|quid|dollars?|euros?|%|percent|items?|times?))|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|today|tonight|tomorrow|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|business days?|working days?|end of (the )?day|next week|shortly|soon|asap|o'clock|[ap]\.?m\.?)\b", re.I)
 #: a condition the customer need not repeat: "… to your hotel tonight if it's on the next flight".
 _CONDITION = re.compile(r"\s+(?:if|as long as|provided|once|unless)\s+.*$", re.IGNORECASE)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bot.language import alternatives, as_customer_clause, gist, mid_sentence, sentence_case, swap_person
+from bot.language import TIME_WORDS, alternatives, as_customer_clause, gist, mid_sentence, sentence_case, swap_person
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.skills.labels import Detection
 
@@ -191,12 +191,8 @@ def step(
 
     if not turn.progress and not state.ended:
         turn.frustrate(level.stall_penalty)
-        if "dismissed" in turn.reactions:
-            pass  # they have already answered the rudeness; "Are you still there?" after it reads oddly
-        elif state.stage == "understanding" and not state.held_back:
-            turn.say("prompt_for_help")
-        else:
-            turn.say("stalled")
+        if "dismissed" not in turn.reactions:  # after answering rudeness, "Are you still there?" reads oddly
+            turn.say("prompt_for_help" if state.stage == "understanding" and not state.held_back else "stalled")
     elif state.stage == "understanding" and not state.held_back and not {"option_heard", "expectation_heard"} & set(turn.reactions):
         turn.say("prompt_for_help")
 
@@ -316,7 +312,7 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
         state.stage = "helping"
-        if _WHEN.search(offer) and "set_expectation" not in found:
+        if TIME_WORDS.search(offer) and "set_expectation" not in found:
             state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
     if "set_expectation" in found:
         expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
@@ -381,26 +377,25 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         state.nps = final_nps(state)
 
 
-#: a time in an offer ("in 10 mins", "today", "by Friday"): the customer knows when, even if no expectation was set.
-_WHEN = re.compile(
-    r"\b(?:(?:in|within|by|at|before|until)\s+(?:about\s+)?(?:\d+|(?:an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)"
-    r"\s+(?:min\w*|hours?|days?|weeks?|moments?|seconds?))\b"
-    r"|\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?)\b|today|tonight|tomorrow|this (?:morning|afternoon|evening|week)"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|right now|straight away)",
-    re.IGNORECASE,
-)
 _REFUSAL = re.compile(r"\b(can'?t|can’t|cannot|can not|won'?t|won’t|unable to|not able to)\b", re.IGNORECASE)
 _LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
                            "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
 
 
+def _words(text: str) -> set[str]:
+    """The words of a text, lower case, without the punctuation around them."""
+    return {w.strip(".,!?'\"").lower() for w in text.split()}
+
+
+def _content_words(text: str) -> set[str]:
+    """A fact's own longer words ('deadline', 'meeting'), which a question names only when it asks about that fact."""
+    return {w for w in _words(text) if len(w) >= 5}
+
+
 def _preferred(scenario: Scenario, options: list[str]) -> str:
     """Of the options offered, the one sharing most words with the customer's need (the first on a tie)."""
-    def words(text: str) -> set[str]:
-        return {w.strip(".,!?'").lower() for w in text.split()} - _LITTLE_WORDS
-
-    need = words(scenario.need)
-    return max(options, key=lambda option: (len(need & words(option)), -options.index(option)))
+    need = _words(scenario.need) - _LITTLE_WORDS
+    return max(options, key=lambda option: (len(need & (_words(option) - _LITTLE_WORDS)), -options.index(option)))
 
 
 def _not_ready_because(turn: _Turn) -> str | None:
@@ -417,14 +412,10 @@ def _not_ready_because(turn: _Turn) -> str | None:
     return None
 
 
-def _question_words(question: str) -> set[str]:
-    return {w.strip("?,.!").lower() for w in question.split()}
-
-
 def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str | None:
     """A fact the customer has already given that a factual question asks for ("What was the order number?" after
     they said it), when it matches better than anything they have kept back."""
-    words = _question_words(question)
+    words = _words(question)
 
     def overlap(fact_id: str) -> int:
         fact = scenario.fact(fact_id)
@@ -441,7 +432,7 @@ def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gai
     """The fact an open question draws out: the one it asks about, else the next kept back."""
     if not state.held_back:
         return None
-    words = _question_words(question)
+    words = _words(question)
     candidates = [scenario.fact(fid) for fid in state.held_back]
     if not high_gain:
         candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
@@ -454,10 +445,6 @@ def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gai
         best = (named or preferred or candidates)[0]
     return best.id
 
-
-def _content_words(text: str) -> set[str]:
-    """A fact's own longer words ('deadline', 'meeting'), which a question names only when it asks about that fact."""
-    return {w.strip(".,!?'\"").lower() for w in text.split() if len(w.strip(".,!?'\"")) >= 5}
 
 
 class _Turn:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.language import swap_person
+from bot.language import TIME_WORDS, swap_person
 from bot.skills.feelings import feeling_families
 from bot.skills.labels import Detection
 from bot.skills.questions import AUX_START, LEADING_FILLERS, WH_WORDS, question_form
@@ -68,7 +68,6 @@ _COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear wit
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
 _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
 _FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
-_TIME_WORDS = re.compile(r"\b((?:at|by|in|within|until|till|before|after|from) \d+(?!\s*(?:pounds?|quid|dollars?|euros?|%|percent|items?|times?))|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|today|tonight|tomorrow|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|business days?|working days?|end of (the )?day|next week|shortly|soon|asap|o'clock|[ap]\.?m\.?)\b", re.I)
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
 _OFFER = re.compile(r"\b(i|we)\s*(can(?!['’]t|not)|could(?!n['’]t| not)|'ll|’ll|will(?! not)|would(?!n['’]t| not)|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
@@ -133,6 +132,8 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 #: content words the customer's words need before a restatement can be checked against them.
 INFORMATIVE_LEMMAS = 2
+
+
 def informative(lemmas: Iterable[str]) -> bool:
     """Whether content words carry something to check a restatement against: numbers alone do not ("Maybe a 7.")."""
     return sum(not lemma.isdigit() for lemma in lemmas) >= INFORMATIVE_LEMMAS
@@ -295,7 +296,7 @@ class SkillDetector:
             labels["thank"] = max(labels.get("thank", 0), 0.9)
         elif "thank" in labels and not _THANKS.search(text):
             labels.pop("thank")
-        has_time = bool(_TIME_WORDS.search(text)) or any(t.ent_type_ in {"DATE", "TIME"} for t in sent)
+        has_time = bool(TIME_WORDS.search(text)) or any(t.ent_type_ in {"DATE", "TIME"} for t in sent)
         future = bool(_FUTURE.search(text))
         declarative = not form.is_question
         contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
