@@ -63,7 +63,13 @@ def _to_data(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, f"{path}[{i}]", lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    return _SCALARS.construct_object(node)
+
+
+#: Turns one scalar node into its value by its resolved tag (int, bool, text, ...), as yaml.safe_load would.
+_SCALARS = yaml.constructor.SafeConstructor()
+#: libyaml's parser where PyYAML was built with it (several times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Checker:
@@ -75,11 +81,12 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def fail(self, path: str, message: str) -> None:
+        """Record a problem at the line of `path`, or of its nearest parent the file has."""
         line = self.lines.get(path)
         probe = path
         while line is None and probe:
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
-            line = self.lines.get(probe, None if probe else 1)
+            probe = _parent(probe)
+            line = self.lines.get(probe) if probe else None
         self.problems.append(Problem(self.file, path or "(file)", line or 1, message))
 
     def get(self, data: dict[str, Any], path: str, key: str, kind: type, required: bool = True) -> Any:
@@ -113,6 +120,13 @@ class _Checker:
         if required and not items:
             self.fail(full, "must list at least one entry")
         return tuple(out)
+
+
+def _parent(path: str) -> str:
+    """The field a path is in: 'facts[2].text' -> 'facts[2]' -> 'facts' -> ''."""
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rpartition(".")[0]
 
 
 _KIND_NAMES = {str: "a text", int: "a whole number", list: "a list", dict: "a mapping"}
@@ -151,7 +165,7 @@ def _line_group(check: _Checker, lines_data: dict[str, Any], reaction: str, fact
 def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     """Read one scenario from YAML text; raise ScenarioError listing every problem."""
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
