@@ -24,4 +24,4 @@ class ActionEndPractice(Action):
         if state and state.get("outcome"):
             dispatcher.utter_message(text="This session has already ended and been scored. Send /restart to play it again.")
             return []
-        return deliver(dispatcher, tracker, lambda: practice.finish(state, tracker.get_slot("session_id")))
+        return deliver(dispatcher, tracker, lambda: practice.finish(state, tracker.get_slot("session_id"), sender_id=tracker.sender_id))

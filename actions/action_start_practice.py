@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import channel_of, deliver, reply_in_character, said_in_character, trainee_of
+from actions.delivery import channel_of, deliver, reply_in_character, said, said_in_character, trainee_of
 from bot import practice
 
 
@@ -24,6 +24,9 @@ class ActionStartPractice(Action):
         # Only what this message asks for: a bad earlier choice must not stick in the slots.
         scenario = next(tracker.get_latest_entity_values("scenario"), None)
         difficulty = next(tracker.get_latest_entity_values("difficulty"), None)
+        note = practice.ignored_choices(said(tracker), scenario, difficulty)
+        if note:
+            dispatcher.utter_message(text=note)
         events = deliver(dispatcher, tracker, lambda: practice.begin(
             tracker.sender_id, None if scenario is None else str(scenario), None if difficulty is None else str(difficulty),
             channel=channel_of(tracker), trainee=trainee_of(tracker)))

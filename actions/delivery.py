@@ -15,10 +15,8 @@ from bot.practice import Exchange, PracticeError
 
 log = logging.getLogger(__name__)
 
-SERVER_TROUBLE = (
-    "Sorry - the training server hit a problem and could not answer that. Your message is kept in the "
-    "conversation log; please send it again in a moment."
-)
+#: A fault before anything was stored (talk that was stored but not answered gets CustomerUnavailable's message).
+SERVER_TROUBLE = "Sorry - the training server hit a problem and could not do that. Please try again in a moment."
 
 
 def trainee_of(tracker: Tracker) -> str | None:
@@ -54,9 +52,17 @@ def said_in_character(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("practice")) and confidence < COMMAND_CONFIDENCE
 
 
+def said(tracker: Tracker) -> str:
+    """What the trainee sent, whole: the latest user event's text (the NLU's copy is cut at MAX_MESSAGE_CHARS)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return str(event.get("text") or "")
+    return str(tracker.latest_message.get("text") or "")
+
+
 def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """The customer answers the latest message."""
-    text = tracker.latest_message.get("text") or ""
+    text = said(tracker)
     return deliver(dispatcher, tracker, lambda: practice.respond(
         tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker)))
 

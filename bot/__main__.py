@@ -114,9 +114,38 @@ def cmd_skills_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store.db import migrate, revisions
+
+    migrate()
+    current, _ = revisions()
+    print(f"database at revision {current}", file=sys.stderr)
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from bot.store.db import DatabaseNotReady, check_revision
+
+    try:
+        check_revision()
+    except DatabaseNotReady as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    from bot.settings import local_secret
+
+    print(local_secret(args.name))
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if cmd_db_check(args):
+        return 2
     uvicorn.run("bot.web.app:app", host=args.host, port=args.port or get_settings().web_port, log_level="info")
     return 0
 
@@ -151,6 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
     label = commands.add_parser("label", help="label JSON lines from stdin with skills, to stdout")
     label.add_argument("--batch-size", type=int, default=128)
     label.set_defaults(func=cmd_label)
+
+    db = commands.add_parser("db", help="the app database").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="migrate the database to the newest revision (before starting the services)").set_defaults(
+        func=cmd_db_upgrade)
+    db.add_parser("check", help="exit 1 unless the database is at the newest revision").set_defaults(func=cmd_db_check)
+
+    secret = commands.add_parser("secret", help="print a shared secret (from the environment, else generated under var/secrets/)")
+    secret.add_argument("name", choices=["RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "SESSION_SECRET"])
+    secret.set_defaults(func=cmd_secret)
 
     web = commands.add_parser("web", help="run the web app")
     web.add_argument("--host", default="127.0.0.1")

@@ -19,7 +19,7 @@ from bot.scenarios.model import Scenario
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
-from bot.store.db import migrate, session_scope
+from bot.store.db import check_revision, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,24 @@ def library() -> Library:
 
 @lru_cache(maxsize=1)
 def _database_ready() -> bool:
-    migrate()
+    """Check once per process that the database is migrated (`bot db upgrade` migrates; services never do)."""
+    check_revision()
     return True
+
+
+def shortened(value: str, limit: int = 40) -> str:
+    """A value the trainee typed, short enough to say back to them."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def ignored_choices(command: str, scenario: str | None, difficulty: str | None) -> str | None:
+    """What to say when a /start carried choices that could not be read (they are ignored, the defaults used)."""
+    rest = command.strip().partition("{")[2]
+    if not command.strip().startswith("/start") or not rest or scenario or difficulty:
+        return None
+    return ('The choices after /start could not be read, so they were ignored (write them as '
+            '/start{"scenario": "cafe_late_order", "difficulty": "angry"}).')
 
 
 def _scenario(scenario_id: str | None) -> Scenario:
@@ -75,7 +91,7 @@ def _scenario(scenario_id: str | None) -> Scenario:
     scenario = lib.get(wanted)
     if scenario is None:
         known = ", ".join(sorted(lib.scenarios)) or "none loaded"
-        raise PracticeError(f"There is no scenario called '{wanted}'. Choose one of: {known}.")
+        raise PracticeError(f"There is no scenario called '{shortened(wanted)}'. Choose one of: {known}.")
     return scenario
 
 
@@ -98,7 +114,7 @@ def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, chann
     scenario = _scenario(scenario_id)
     level = difficulty or get_settings().default_difficulty
     if level not in scenario.difficulties:
-        raise PracticeError(f"'{scenario.title}' has no difficulty '{level}'. Choose one of: {', '.join(scenario.difficulties)}.")
+        raise PracticeError(f"'{scenario.title}' has no difficulty '{shortened(level)}'. Choose one of: {', '.join(scenario.difficulties)}.")
     _database_ready()
     state, reply = engine.start(scenario, level, seed=random.SystemRandom().randrange(1 << 30))
     with session_scope() as db:
@@ -109,9 +125,31 @@ def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, chann
     return Exchange([coach(intro), customer(reply.text)], state.to_dict(), session.id, _payload(state, session.id, reply))
 
 
+class CustomerUnavailable(PracticeError):
+    """The trainee's message is stored, but the customer could not answer it (a server fault)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Sorry - the customer could not answer that just now (the training server hit a problem). Your message is "
+            "saved, so there is no need to send it again: carry on when you are ready, or send /hint.")
+
+
+def too_long(length: int, limit: int) -> str:
+    """The coach's reply to a message longer than the customer listens to."""
+    return (f"That message is {length:,} characters long; the customer listens to at most {limit:,} at a time. "
+            "It is saved in the transcript, but the customer did not hear it: please say it again in fewer words.")
+
+
+def storable(text: str) -> str:
+    """The text as every database can keep it: NUL characters and unpaired surrogates become U+FFFD."""
+    if "\x00" not in text and text.isascii():
+        return text
+    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest") -> Exchange:
     """The customer's reply to one trainee message (starting the default scenario if none is running)."""
-    text = (text or "").strip()
+    text = storable(text or "").strip()
     if not state_data or not session_id:
         opened = begin(sender_id, None, None, channel=channel)
         if not text:
@@ -132,22 +170,29 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
     from bot.skills.detector import get_detector
 
     with session_scope() as db:
-        session = repository.get_session(db, session_id)
-        if session is None:
-            raise PracticeError("This practice session is not in the database any more; send /restart to begin again.")
+        session = _own_session(db, session_id, sender_id)
         # Restating is judged against everything the customer has said so far, message by message.
         context = [t.text for t in session.turns if t.speaker == "customer"]
         waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
         # Store the trainee's words before anything else can fail: nothing they say is lost.
-        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration)
-        detector = get_detector()
-        detections = detector.judge_promises(detector.detect(text, context, scenario.feelings), scenario.realistic_expectations, scenario.overpromises)
-        repository.add_detections(db, turn.id, detections)
-        new_state, reply = engine.step(scenario, state, text, detections, waited_seconds=waited)
-        repository.record_turn(
-            db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
-            details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
-        )
+        limit = get_settings().max_message_chars
+        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration,
+                                      details={"too_long": True} if len(text) > limit else None)
+        if len(text) > limit:
+            return Exchange([coach(too_long(len(text), limit))], state_data, session_id, _payload(state, session_id))
+        try:
+            detector = get_detector()
+            detections = detector.judge_promises(
+                detector.detect(text, context, scenario.feelings), scenario.realistic_expectations, scenario.overpromises)
+            repository.add_detections(db, turn.id, detections)
+            new_state, reply = engine.step(scenario, state, text, detections, waited_seconds=waited)
+            repository.record_turn(
+                db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
+                details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
+            )
+        except Exception as exc:
+            log.exception("the customer could not answer a stored trainee turn (session %s)", session_id)
+            raise CustomerUnavailable() from exc
     exchange = Exchange([customer(reply.text)], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
     exchange.payload["skills"] = [d.label for d in detections]
     if new_state.ended:
@@ -164,10 +209,20 @@ def seconds_since(moment: datetime | None) -> float:
     return max(0.0, (datetime.now(UTC) - moment).total_seconds())
 
 
-def finish(state_data: dict[str, Any] | None, session_id: str | None) -> Exchange:
-    """The trainee ends the session (/end): score it."""
+def _own_session(db: Any, session_id: str, sender_id: str) -> Any:
+    try:
+        return repository.open_session_of(db, session_id, sender_id)
+    except repository.SessionRefused as exc:
+        raise PracticeError(str(exc)) from exc
+
+
+def finish(state_data: dict[str, Any] | None, session_id: str | None, *, sender_id: str) -> Exchange:
+    """The trainee ends their own session (/end): score it."""
     if not state_data or not session_id:
         raise PracticeError("There is no practice session running. Send /start to begin one.")
+    _database_ready()
+    with session_scope() as db:
+        _own_session(db, session_id, sender_id)
     state = engine.end_early(engine.PracticeState.from_dict(state_data))
     exchange = Exchange([], state.to_dict(), session_id, _payload(state, session_id))
     _finish(exchange, _scenario(state.scenario_id), state)

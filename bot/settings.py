@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,28 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def _path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def local_secret(name: str, root: Path = PROJECT_ROOT) -> str:
+    """A secret from the environment, else the one generated (once, owner-only) under var/secrets/ on this machine.
+
+    Every process on one machine reads the same file, so the services agree without anyone setting it;
+    a deployment sets the variable instead.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    folder = root / "var" / "secrets"
+    path = folder / name.lower()
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        draft = folder / f".{path.name}.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,10 @@ class Settings:
     action_server_url: str = field(
         default_factory=lambda: os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055")
     )
+    # The shared token Rasa sends the action server (`?token=`), from the environment or var/secrets/.
+    action_server_token: str = field(default_factory=lambda: local_secret("ACTION_SERVER_TOKEN"))
+    # The longest message the customer listens to (the page stops at the same length; Rasa's NLU reads no more).
+    max_message_chars: int = field(default_factory=lambda: int(os.environ.get("MAX_MESSAGE_CHARS", "1000")))
     # How long the trainee's page waits for the customer before saying something is wrong.
     reply_timeout_seconds: float = field(default_factory=lambda: float(os.environ.get("REPLY_TIMEOUT_SECONDS", "15")))
     web_port: int = field(default_factory=lambda: int(os.environ.get("WEB_PORT", "8000")))

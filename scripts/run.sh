@@ -16,6 +16,18 @@ export WEB_PORT
 bash scripts/setup.sh all
 bash scripts/train.sh
 mkdir -p var/log
+# Migrate once, before the services start: they only check the revision.
+.venv/bin/python -m bot db upgrade
+
+# Rasa's HTTP API needs a token and the action server only answers Rasa: both come from the environment,
+# else from var/secrets/ (generated on first use, owner-only).
+export RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(.venv/bin/python -m bot secret RASA_AUTH_TOKEN)}
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -m bot secret ACTION_SERVER_TOKEN)}
+# Loopback by default. A deployment behind the web app or a reverse proxy sets RASA_HOST=0.0.0.0 (and WEB_HOST),
+# and WEB_ORIGINS to the addresses browsers load the trainee page from.
+RASA_HOST=${RASA_HOST:-127.0.0.1}
+WEB_HOST=${WEB_HOST:-127.0.0.1}
+WEB_ORIGINS=${WEB_ORIGINS:-"http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT"}
 
 pids=()
 stop() {
@@ -31,8 +43,10 @@ trap stop EXIT
 # Each child in its own session, so Ctrl-C reaches only this script, which stops them in order.
 own_session=""; command -v setsid >/dev/null 2>&1 && own_session=setsid
 $own_session .venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-$own_session .venv/bin/python -m bot web --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
-$own_session .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" --model models/service-trainer.tar.gz \
+$own_session .venv/bin/python -m bot web --host "$WEB_HOST" --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
+# shellcheck disable=SC2086 # WEB_ORIGINS is a list of origins
+$own_session .venv-rasa/bin/rasa run -i "$RASA_HOST" --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors $WEB_ORIGINS \
+  --port "$RASA_PORT" --model models/service-trainer.tar.gz \
   --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" > var/log/rasa.log 2>&1 & pids+=($!)
 
 wait_for() {  # name url pid
@@ -47,12 +61,13 @@ wait_for() {  # name url pid
 say "starting the action server, the web app and Rasa (loading the model takes about 30 s)..."
 wait_for actions "http://127.0.0.1:$ACTION_PORT/health" "${pids[0]}"
 wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[1]}"
-wait_for rasa "http://127.0.0.1:$RASA_PORT/status" "${pids[2]}"
+wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "${pids[2]}"
 cat >&2 <<MSG
 
   Trainee page:   http://127.0.0.1:$WEB_PORT/
   Rasa server:    http://127.0.0.1:$RASA_PORT/   (REST: POST /webhooks/rest/webhook, socket.io)
   Action server:  http://127.0.0.1:$ACTION_PORT/health
+  Rasa HTTP API:  needs ?token=\$RASA_AUTH_TOKEN (in var/secrets/rasa_auth_token unless you set it)
   Logs:           var/log/{rasa,actions,web}.log
   Press Ctrl-C to stop all three.
 

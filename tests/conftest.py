@@ -26,11 +26,13 @@ def cafe() -> Scenario:
 def temp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh SQLite database for one test, via DATABASE_URL as in production."""
     from bot import practice
+    from bot.store.db import migrate
 
     url = f"sqlite:///{tmp_path / 'trainer.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     practice._database_ready.cache_clear()
+    migrate(url)  # as `bot db upgrade` does before the services start
     yield url
     get_settings.cache_clear()
     practice._database_ready.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -35,6 +36,8 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
@@ -52,8 +55,14 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "DATABASE_URL": self.database_url, "RASA_URL": self.rasa_url,
-                "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4", "RASA_TELEMETRY_ENABLED": "false",
+                "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4",
+                "RASA_AUTH_TOKEN": self.rasa_token, "ACTION_SERVER_TOKEN": self.action_token, "RASA_TELEMETRY_ENABLED": "false",
                 "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+    def migrate(self) -> None:
+        """`bot db upgrade`, as make run does before the services start."""
+        subprocess.run([str(PYTHON), "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=self.env(), check=True,
+                       capture_output=True, timeout=120)
 
     def start_actions(self) -> None:
         log = self.logs["actions"] = open(self.workdir / "actions.log", "wb")  # noqa: SIM115 - closed in stop()
@@ -71,12 +80,13 @@ class Stack:
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: ${{ACTION_SERVER_TOKEN}}\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
             'lock_store:\n  type: "in_memory"\n', encoding="utf-8")
         log = self.logs["rasa"] = open(self.workdir / "rasa.log", "wb")  # noqa: SIM115 - closed in stop()
         self.processes["rasa"] = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
+            [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", "--auth-token", self.rasa_token, "--cors", self.web_url,
+             "--port", str(self.rasa_port), "--model", str(MODEL),
              "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
 
@@ -128,11 +138,12 @@ def start_stack(workdir: Path) -> Stack:
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run `make test`, which sets up and trains first")
     stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db")
+    stack.migrate()
     stack.start_actions()
     stack.start_rasa()
     try:
         stack.wait("actions", f"{stack.action_url}/health")
-        stack.wait("rasa", f"{stack.rasa_url}/status")
+        stack.wait("rasa", f"{stack.rasa_url}/status?token={stack.rasa_token}")
     except Exception:
         stack.stop()
         raise

@@ -24,11 +24,12 @@ def postgres_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     admin.execute(f'CREATE DATABASE "{name}"')
     url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     from bot import practice
-    from bot.store.db import engine_for
+    from bot.store.db import engine_for, migrate
 
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     practice._database_ready.cache_clear()
+    migrate(url)
     try:
         yield url
     finally:
@@ -45,7 +46,7 @@ def test_a_session_is_stored_and_scored_on_postgresql(postgres_url: str) -> None
     from bot.store.db import session_scope
 
     started = practice.begin("pg-trainee", "clinic_billing_error", "impatient", trainee="Pat")
-    ended = practice.finish(started.state, started.session_id)
+    ended = practice.finish(started.state, started.session_id, sender_id="pg-trainee")
     assert ended.scorecard is not None
     with session_scope() as db:
         session = repository.latest_session(db, "pg-trainee")

@@ -22,7 +22,7 @@ def test_health_and_scenarios(temp_db: str) -> None:
 
 def test_scorecard_page_and_json_for_an_ended_session(temp_db: str) -> None:
     started = practice.begin("web-trainee", "cafe_late_order", "patient", trainee="Robin")
-    practice.finish(started.state, started.session_id)
+    practice.finish(started.state, started.session_id, sender_id="web-trainee")
     with client() as web:
         data = web.get(f"/api/sessions/{started.session_id}/scorecard").json()
         assert data["overall"] == 0 and data["trainee"] == "Robin"
@@ -73,7 +73,7 @@ def test_status_says_which_server_is_down(temp_db: str, monkeypatch) -> None:  #
 
 def test_scorecard_fragment_has_the_charts_and_nps(temp_db: str) -> None:
     started = practice.begin("chart-trainee", "cafe_late_order", "patient")
-    practice.finish(started.state, started.session_id)
+    practice.finish(started.state, started.session_id, sender_id="chart-trainee")
     with client() as web:
         fragment = web.get(f"/scorecards/{started.session_id}/fragment").text
         assert fragment.count("<svg") == 2 and "How likely are you to recommend us?" in fragment

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -32,15 +36,44 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-def migrate(url: str | None = None) -> None:
-    """Bring the database up to the newest Alembic revision."""
-    from alembic import command
+class DatabaseNotReady(RuntimeError):
+    """The database is missing tables or behind the code's newest migration; the message says what to run."""
+
+
+def _alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", (url or get_settings().database_url).replace("%", "%%"))
-    command.upgrade(config, "head")
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database up to the newest Alembic revision (`python -m bot db upgrade`; run once, before the services)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(url or get_settings().database_url), "head")
+
+
+def revisions(url: str | None = None) -> tuple[str | None, str]:
+    """(the database's current revision or None, the code's newest revision)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    target = url or get_settings().database_url
+    head = ScriptDirectory.from_config(_alembic_config(target)).get_current_head()
+    with engine_for(target).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, str(head)
+
+
+def check_revision(url: str | None = None) -> None:
+    """Raise DatabaseNotReady unless the database is at the newest revision. The services check; they never migrate."""
+    current, head = revisions(url)
+    if current != head:
+        state = "has no tables yet" if current is None else f"is at revision {current}, the code needs {head}"
+        raise DatabaseNotReady(f"The database {state}: run `.venv/bin/python -m bot db upgrade` first (make run does).")
 
 
 @lru_cache(maxsize=8)

@@ -32,6 +32,22 @@ def get_session(db: Session, session_id: str) -> PracticeSession | None:
     return db.scalars(query).first()
 
 
+class SessionRefused(LookupError):
+    """A session that this sender may not write to: missing, someone else's, or ended. The message says which."""
+
+
+def open_session_of(db: Session, session_id: str, sender_id: str) -> PracticeSession:
+    """The sender's own running session, or SessionRefused: nobody writes into another's, or an ended, session."""
+    session = get_session(db, session_id)
+    if session is None:
+        raise SessionRefused("This practice session is not in the database any more; send /restart to begin again.")
+    if session.sender_id != sender_id:
+        raise SessionRefused("That practice session belongs to someone else; send /start to begin your own.")
+    if session.ended_at is not None:
+        raise SessionRefused("This practice session has ended. Send /restart to play it again, or /start to choose another scenario.")
+    return session
+
+
 def latest_session(db: Session, sender_id: str) -> PracticeSession | None:
     """The sender's most recent session."""
     query = select(PracticeSession.id).where(PracticeSession.sender_id == sender_id).order_by(PracticeSession.started_at.desc()).limit(1)

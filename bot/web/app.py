@@ -20,7 +20,7 @@ from bot.scoring.scorecard import RUBRIC
 from bot.settings import get_settings
 from bot.skills.labels import SKILL_NAMES, STAGES
 from bot.store import repository
-from bot.store.db import get_db, migrate
+from bot.store.db import check_revision, get_db
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -33,7 +33,7 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        migrate()
+        check_revision()
         yield
 
     app = FastAPI(title="Service trainer", docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan)
