@@ -152,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--batch-size", type=int, default=128)
     label.set_defaults(func=cmd_label)
 
+    from bot.users_cli import add_parsers as add_users
+
+    add_users(commands)
+
     web = commands.add_parser("web", help="run the web app")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=0)

@@ -59,6 +59,14 @@ class Settings:
     default_difficulty: str = field(
         default_factory=lambda: os.environ.get("DEFAULT_DIFFICULTY", "patient")
     )
+    # Where the app keeps its own files (the generated session secret); git-ignored.
+    var_dir: Path = field(default_factory=lambda: _path("VAR_DIR", PROJECT_ROOT / "var"))
+    # Signs the web app's session cookies; generated and kept under var/ when unset.
+    session_secret: str = field(default_factory=lambda: os.environ.get("SESSION_SECRET", ""))
+    # The first admin's password for `bot users ensure-admin`; generated and printed when unset.
+    admin_password: str = field(default_factory=lambda: os.environ.get("ADMIN_PASSWORD", ""))
+    # Send the session cookie only over HTTPS (set behind a TLS proxy).
+    cookie_secure: bool = field(default_factory=lambda: os.environ.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"})
 
 
 @lru_cache(maxsize=1)

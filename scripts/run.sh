@@ -16,6 +16,8 @@ export WEB_PORT
 bash scripts/setup.sh all
 bash scripts/train.sh
 mkdir -p var/log
+# A first admin when there is none (password from ADMIN_PASSWORD, else generated and printed once).
+.venv/bin/python -m bot users ensure-admin
 
 pids=()
 stop() {
@@ -50,7 +52,7 @@ wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[1]}"
 wait_for rasa "http://127.0.0.1:$RASA_PORT/status" "${pids[2]}"
 cat >&2 <<MSG
 
-  Trainee page:   http://127.0.0.1:$WEB_PORT/
+  Trainee page:   http://127.0.0.1:$WEB_PORT/   (sign in; coaches: /coach, admins: /admin)
   Rasa server:    http://127.0.0.1:$RASA_PORT/   (REST: POST /webhooks/rest/webhook, socket.io)
   Action server:  http://127.0.0.1:$ACTION_PORT/health
   Logs:           var/log/{rasa,actions,web}.log

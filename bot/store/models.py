@@ -1,11 +1,11 @@
-"""The app's own tables: practice sessions, their turns, detected skills and scorecards."""
+"""The app's own tables: accounts and teams, practice sessions, their turns, detected skills and scorecards."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -18,6 +18,38 @@ class Base(DeclarativeBase):
     """Base of every table."""
 
 
+#: The roles, from least to most seeing: a trainee sees their own sessions, a coach their team's, an admin all.
+ROLES: tuple[str, ...] = ("trainee", "coach", "admin")
+
+
+class Team(Base):
+    """A group of trainees and their coaches."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="team")
+
+
+class User(Base):
+    """An account: a trainee, a coach or an admin. No password hash means not activated yet."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    role: Mapped[str] = mapped_column(String(16), default="trainee")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+
 class PracticeSession(Base):
     """One trainee playing one scenario at one difficulty, from start to scorecard."""
 
@@ -26,6 +58,7 @@ class PracticeSession(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     sender_id: Mapped[str] = mapped_column(String(255), index=True)
     trainee: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     channel: Mapped[str] = mapped_column(String(64), default="rest")
     scenario_id: Mapped[str] = mapped_column(String(128))
     difficulty: Mapped[str] = mapped_column(String(32))
@@ -34,6 +67,7 @@ class PracticeSession(Base):
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
     nps: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
+    user: Mapped[User | None] = relationship()
     turns: Mapped[list[Turn]] = relationship(back_populates="session", order_by="Turn.index", cascade="all, delete-orphan")
     scorecard: Mapped[Scorecard | None] = relationship(back_populates="session", cascade="all, delete-orphan")
 
