@@ -16,7 +16,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(temp_db: str) -> None:
     started = practice.begin("web-trainee", "cafe_late_order", "patient", trainee="Robin")
     practice.finish(started.state, started.session_id)
     with client() as web:
-        for path in ["/", "/practice", f"/scorecards/{started.session_id}", "/admin"]:
+        for path in ["/", "/practice", f"/scorecards/{started.session_id}", "/coach", "/coach/calibration", "/admin"]:
             response = web.get(path, follow_redirects=False)
             assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
         assert web.get("/practice", follow_redirects=False).headers["location"] == "/login?next=%2Fpractice"

@@ -118,5 +118,52 @@ class Scorecard(Base):
     overall: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The score recomputed from the coach's corrected labels; the detector's stays in overall/data.
+    coach_overall: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    coach_data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     session: Mapped[PracticeSession] = relationship(back_populates="scorecard")
+
+
+class SessionReview(Base):
+    """A coach's review of a session: the summary note the trainee sees, and that it was reviewed."""
+
+    __tablename__ = "session_reviews"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    reviewer: Mapped[User | None] = relationship()
+
+
+class TurnComment(Base):
+    """A coach's comment on one turn, shown to the trainee."""
+
+    __tablename__ = "turn_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class LabelCorrection(Base):
+    """A coach adds or removes a skill label on a trainee turn, with a reason (the audit trail; never edited)."""
+
+    __tablename__ = "label_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(8))  # "add" or "remove"
+    reason: Mapped[str] = mapped_column(Text)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    coach: Mapped[User | None] = relationship()
+    turn: Mapped[Turn] = relationship()

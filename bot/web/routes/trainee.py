@@ -12,6 +12,7 @@ from bot.skills.labels import STAGES
 from bot.store import accounts
 from bot.store.db import get_db
 from bot.store.models import User
+from bot.web import review as review_view
 from bot.web.auth import SignInLimiter, csrf_protect, current_user, new_session, replace_session, signed_in
 from bot.web.views import render, scorecard_context, scorecard_data, visible_session
 
@@ -88,8 +89,11 @@ def practice_page(request: Request, user: User = Depends(signed_in)) -> Response
 
 @router.get("/scorecards/{session_id}", response_class=HTMLResponse)
 def scorecard_page(request: Request, session_id: str, user: User = Depends(signed_in), db: Session = Depends(get_db)) -> Response:
+    """The scorecard with the coach's comments, note and score, and the Moments of Truth."""
     session = visible_session(db, user, session_id)
-    return render(request, "scorecard.html", scorecard_context(scorecard_data(session)))
+    context = scorecard_context(scorecard_data(session))
+    context.update({"review": review_view.build(db, session), "session": session, "editable": False})
+    return render(request, "scorecard.html", context)
 
 
 @router.get("/scorecards/{session_id}/fragment", response_class=HTMLResponse)
