@@ -114,6 +114,20 @@ def cmd_skills_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corrections_export(args: argparse.Namespace) -> int:
+    from bot.review import corrected_examples
+    from bot.store.db import migrate, session_scope
+    from bot.store.models import User
+
+    migrate()
+    with session_scope() as db:
+        examples = corrected_examples(db, User(role="admin"), only_corrected=not args.all_reviewed)
+    for example in examples:
+        sys.stdout.write(json.dumps(example, ensure_ascii=False) + "\n")
+    print(f"exported {len(examples)} turn(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -151,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     label = commands.add_parser("label", help="label JSON lines from stdin with skills, to stdout")
     label.add_argument("--batch-size", type=int, default=128)
     label.set_defaults(func=cmd_label)
+
+    corrections = commands.add_parser("corrections", help="coaches' label corrections").add_subparsers(dest="action", required=True)
+    export = corrections.add_parser("export", help="corrected trainee turns as JSON lines in the `bot label` format")
+    export.add_argument("--all-reviewed", action="store_true", help="also the reviewed turns whose labels the coach kept")
+    export.set_defaults(func=cmd_corrections_export)
 
     from bot.users_cli import add_parsers as add_users
 

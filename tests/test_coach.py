@@ -175,3 +175,32 @@ def test_calibration_counts_the_reviewed_turns(teams: dict[str, str]) -> None:
         assert "<strong>3</strong> trainee turns" in page
         row = re.search(r"<th scope=\"row\">Thanking</th>(.*?)</tr>", page, re.S)
         assert row and re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["0", "0", "1", "2", "", "0.00", "0.00"]
+
+
+def test_corrections_export_writes_the_label_format(teams: dict[str, str]) -> None:
+    import json
+    import os
+    import subprocess
+
+    from bot.settings import PROJECT_ROOT, get_settings
+    from tests.stack import PYTHON
+
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        ids = dict(re.findall(r'id="turn-(\d+)" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{session}").text))
+        web.post(f"/coach/sessions/{session}/corrections", data={"turn_id": ids["3"], "label": "restate_feeling", "action": "remove",
+                                                               "reason": "only a label", "csrf_token": csrf(web)})
+        web.post(f"/coach/sessions/{session}/corrections", data={"turn_id": ids["3"], "label": "thank", "action": "add",
+                                                               "reason": "x", "csrf_token": csrf(web)})
+    env = {**os.environ, "DATABASE_URL": get_settings().database_url}
+    def export(*extra: str) -> list[dict[str, object]]:
+        done = subprocess.run([str(PYTHON), "-m", "bot", "corrections", "export", *extra], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    assert export() == [{"id": f"{session}:3", "text": "That sounds really frustrating.",
+                         "context": ["I've been waiting twenty minutes and my order is wrong.", "Well, at least someone noticed."],
+                         "labels": ["thank"]}]
+    assert [e["id"] for e in export("--all-reviewed")] == [f"{session}:{i}" for i in (1, 3, 5)]
