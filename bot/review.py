@@ -14,6 +14,7 @@ from bot.practice import library
 from bot.scoring.calibration import ReviewedTurn
 from bot.scoring.corrections import ACTIONS, Correction, corrected_labels, corrected_turns
 from bot.scoring.moments import Moment, moments_of_truth
+from bot.scoring.progress import ScoredSession, skill_shares
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.skills.labels import LABELS, SKILL_NAMES
 from bot.store import repository, reviews
@@ -114,4 +115,14 @@ def corrected_examples(db: Session, viewer: User, only_corrected: bool = True) -
         if only_corrected and detected == corrected:
             continue
         out.append({"id": f"{session.id}:{index}", "text": text, "context": context or None, "labels": sorted(corrected)})
+    return out
+
+
+def scored_sessions(db: Session, viewer: User, trainee: str | None = None) -> list[ScoredSession]:
+    """The viewer's visible scored sessions for progress: the coach's score where a coach corrected one."""
+    out = []
+    for name, started, card in reviews.scored_sessions(db, viewer, trainee):
+        data = card.coach_data or card.data
+        out.append(ScoredSession(name, started, int(card.coach_overall if card.coach_overall is not None else card.overall),
+                                 skill_shares(data)))
     return out

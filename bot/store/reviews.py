@@ -232,3 +232,14 @@ def corrections_by_turn(db: Session, session_ids: Sequence[str]) -> dict[int, li
     for correction in db.scalars(query):
         out.setdefault(correction.turn_id, []).append(correction)
     return out
+
+
+def scored_sessions(db: Session, viewer: User, trainee: str | None = None) -> list[tuple[str, datetime, Scorecard]]:
+    """(whose, when, scorecard) of every ended, scored session the viewer may see; one trainee's if named."""
+    query = visible(select(PracticeSession, Scorecard, User.username)
+                    .join(Scorecard, Scorecard.session_id == PracticeSession.id)
+                    .outerjoin(User, User.id == PracticeSession.user_id), viewer)
+    if trainee:
+        query = query.where(func.lower(func.coalesce(User.username, PracticeSession.trainee)) == trainee.lower())
+    rows = db.execute(query.order_by(PracticeSession.started_at)).all()
+    return [(username or session.trainee, session.started_at, card) for session, card, username in rows]
