@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.practice import library
 from bot.settings import get_settings
 from bot.skills.labels import STAGES
-from bot.store import accounts
+from bot.store import accounts, assignments
 from bot.store.db import get_db
 from bot.store.models import User
 from bot.web import review as review_view
@@ -74,7 +74,7 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/practice", response_class=HTMLResponse)
-def practice_page(request: Request, user: User = Depends(signed_in)) -> Response:
+def practice_page(request: Request, user: User = Depends(signed_in), db: Session = Depends(get_db)) -> Response:
     settings = get_settings()
     items = sorted(library().scenarios.values(), key=lambda s: s.id)
     config = {
@@ -84,7 +84,9 @@ def practice_page(request: Request, user: User = Depends(signed_in)) -> Response
         "replyTimeoutMs": int(settings.reply_timeout_seconds * 1000),
         "scenarios": [{**s.summary(), "setting": s.setting} for s in items],
     }
-    return render(request, "practice.html", {"config": config, "scenarios": items})
+    mine = [(a, next(iter(assignments.completions(db, a, only=user)), None)) for a in assignments.for_trainee(db, user)]
+    return render(request, "practice.html", {"config": config, "scenarios": items, "assignments": mine,
+                                             "titles": {s.id: s.title for s in items}})
 
 
 @router.get("/scorecards/{session_id}", response_class=HTMLResponse)
