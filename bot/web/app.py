@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.store.db import migrate
 from bot.web.auth import SignInLimiter, SignInRequired
-from bot.web.routes import admin, api, assignments, coach, progress, trainee
+from bot.web.routes import admin, api, assignments, coach, exports, progress, trainee
 from bot.web.security import SessionAndHeaders
 from bot.web.views import render
 
@@ -37,7 +37,7 @@ def create_app() -> FastAPI:
     app.state.sign_in_limiter = SignInLimiter()
     app.add_middleware(SessionAndHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (api.router, trainee.router, coach.router, assignments.router, progress.router, admin.router):
+    for router in (api.router, trainee.router, exports.router, coach.router, assignments.router, progress.router, admin.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)
