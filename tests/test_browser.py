@@ -73,7 +73,8 @@ def say(page: Page, text: str) -> None:
     box = page.get_by_label("Your reply to the customer")
     box.fill(text)
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('.line.customer').length > {before}", timeout=30000)
+    # A locator wait, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings.
+    page.locator(".line.customer").nth(before).wait_for(timeout=30000)
 
 
 def current_stage(page: Page) -> str:
