@@ -14,6 +14,10 @@ from bot.scenarios.engine import MOODS
 from bot.scoring.moments import Moment, summary
 from bot.store import reviews
 from bot.store.models import LabelCorrection, PracticeSession, SessionReview, TurnComment
+from bot.web.charts import LineChart, line_chart
+
+#: The top of the mood chart: frustration runs from 0 (calm) to 10 (angry), one more when they walk out.
+CALM_TO_ANGRY = MOODS[-1][0]
 
 
 @dataclass
@@ -78,22 +82,6 @@ def mood_points(session: PracticeSession) -> list[tuple[int, int, str]]:
     return [(t.index, t.frustration, t.mood or "") for t in session.turns if t.speaker == "customer" and t.frustration is not None]
 
 
-def mood_chart(points: Sequence[tuple[int, int, str]], width: int = 560, height: int = 140) -> dict[str, Any]:
-    """Coordinates for a small server-drawn SVG line chart of frustration (0 calm .. 10 angry) by turn."""
-    top = max([MOODS[-1][0], *(p[1] for p in points)]) if points else MOODS[-1][0]
-    last = max((p[0] for p in points), default=1) or 1
-    left, right, pad = 40, 10, 12
-
-    def x(index: int) -> float:
-        return round(left + (width - left - right) * index / last, 1)
-
-    def y(value: int) -> float:
-        return round(pad + (height - 2 * pad) * (1 - value / top), 1)
-
-    return {"width": width, "height": height, "points": [(x(i), y(f), i, f, m) for i, f, m in points],
-            "path": " ".join(f"{x(i)},{y(f)}" for i, f, _ in points), "grid": [(y(v), v) for v in (0, top // 2, top)]}
-
-
 @dataclass
 class Review:
     """Everything the review page and the trainee's scorecard show of a coach's review."""
@@ -105,7 +93,7 @@ class Review:
     moment_counts: dict[str, int]
     note: SessionReview | None
     corrections: list[LabelCorrection]
-    mood: dict[str, Any]
+    mood: LineChart
     mood_rows: list[tuple[int, int, str]]
 
 
@@ -122,5 +110,6 @@ def build(db: Session, session: PracticeSession) -> Review:
                           {m.turn: m for m in moments}),
         detector_card=detector_card, coach_card=coach_card, moments=moments, moment_counts=summary(moments),
         note=reviews.review_of(db, session.id), corrections=reviews.corrections_of(db, session.id),
-        mood=mood_chart(points), mood_rows=points,
+        mood=line_chart([(f"#{i}", f) for i, f, _ in points], top=max([CALM_TO_ANGRY, *(f for _, f, _ in points)])),
+        mood_rows=points,
     )
