@@ -53,16 +53,17 @@ def import_roster(lines: TextIO, out: TextIO, err: TextIO) -> int:
     writer = csv.writer(out)
     with session_scope() as db:
         for number, row in enumerate(reader, start=2):
+            given = (row.get("password") or "") or None
             try:
                 added = accounts.add_user(db, row.get("username") or "", (row.get("role") or "trainee").strip(),
-                                          (row.get("team") or "").strip() or None, (row.get("password") or "") or None)
+                                          (row.get("team") or "").strip() or None, given)
             except accounts.AccountError as exc:
                 db.rollback()
                 print(f"line {number}: {exc}", file=err)
                 problems += 1
                 continue
             writer.writerow([added.user.username, added.user.role, added.user.team.name if added.user.team else "",
-                             added.password or "(as given)", "added" if added.created else "updated"])
+                             added.password or ("(as given)" if given else "(unchanged)"), "added" if added.created else "updated"])
     return 1 if problems else 0
 
 
@@ -84,10 +85,11 @@ def cmd_users_ensure_admin(args: argparse.Namespace) -> int:
         if accounts.has_admin(db):
             print("An admin account exists; sign in at /login.", file=sys.stderr)
             return 0
-        added = accounts.add_user(db, args.username, "admin", None, settings.admin_password or None)
+        generated = None if settings.admin_password else accounts.generate_password()
+        added = accounts.add_user(db, args.username, "admin", None, settings.admin_password or generated)
     where = f"http://127.0.0.1:{settings.web_port}/login"
-    if added.password:
-        print(f"Created the first admin. Sign in at {where} as '{added.user.username}' with the password: {added.password}\n"
+    if generated:
+        print(f"Created the first admin. Sign in at {where} as '{added.user.username}' with the password: {generated}\n"
               "(generated now and shown only this once; set ADMIN_PASSWORD to choose it)", file=sys.stderr)
     else:
         print(f"Created the first admin. Sign in at {where} as '{added.user.username}' with the password in ADMIN_PASSWORD.",

@@ -94,6 +94,9 @@ def test_a_placeholder_account_is_activated_and_later_sessions_attach(temp_db: s
         assert accounts.authenticate(db, "nobody", "a-long-password") is None
         with pytest.raises(accounts.AccountError, match="at least 8"):
             accounts.add_user(db, "kai", "trainee", None, "short")
+        again = accounts.add_user(db, "Jo", "coach", None)
+        assert not again.created and again.password is None and again.user.role == "coach"
+        assert accounts.authenticate(db, "jo", "a-long-password") is not None, "re-adding without a password keeps it"
     after = practice.begin("s2", "cafe_late_order", "patient", trainee="jo")
     with session_scope() as db:
         from bot.store import repository
@@ -124,6 +127,8 @@ def test_users_add_import_and_ensure_admin_on_the_command_line(tmp_path: Path) -
     assert imported.returncode == 1, "a row without a username is reported"
     assert "line 4: A username cannot be empty." in imported.stderr
     lines = imported.stdout.strip().splitlines()
+    reimported = bot("users", "import", str(roster), env=env)
+    assert reimported.stdout.splitlines()[0] == "sam,trainee,Café,(unchanged),updated", "a re-import keeps passwords"
     assert lines[0].startswith("sam,trainee,Café,") and lines[0].endswith(",added") and lines[1] == "robin,trainee,Café,(as given),added"
     with session_scope(env["DATABASE_URL"]) as db:
         assert accounts.authenticate(db, "coach kim", "typed-password") is not None

@@ -106,23 +106,27 @@ def ensure_team(db: Session, name: str) -> Team:
 def add_user(db: Session, username: str, role: str, team: str | None = None, password: str | None = None) -> Added:
     """Create an account, or activate/update one (a placeholder from stored sessions, or a re-import).
 
-    Sessions stored under the same trainee name and not yet attached become this account's.
+    With no password given, a new account (or one without a password yet) gets a generated one,
+    returned once in `Added.password`; an existing account keeps its own. Sessions stored under the
+    same trainee name and not yet attached become this account's.
     """
     name = clean_username(username)
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
-    generated = None
-    if password is None:
-        generated = password = generate_password()
-    check_password(password)
+    if password is not None:
+        check_password(password)
     user = find_user(db, name)
     created = user is None
     if user is None:
         user = User(username=name, role=role, active=True, created_at=utcnow())
         db.add(user)
+    generated = None
+    if password is None and user.password_hash is None:
+        generated = password = generate_password()
     user.role = role
     user.active = True
-    user.password_hash = hash_password(password)
+    if password is not None:
+        user.password_hash = hash_password(password)
     user.team = ensure_team(db, team) if team else user.team
     db.flush()
     attached = attach_sessions(db, user)
