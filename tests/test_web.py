@@ -169,3 +169,23 @@ def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:
         add_users(("trainee1", "trainee", None))
         sign_in(web, "trainee1")
         assert web.get("/admin").status_code == 403
+
+
+def test_the_session_secret_is_generated_once_under_var(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.settings import get_settings
+    from bot.web import auth
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    get_settings.cache_clear()
+    auth._secret_for.cache_clear()
+    first = auth.session_secret()
+    path = tmp_path / "var" / "session-secret"
+    assert path.read_text().encode() == first and len(first) == 64 and (path.stat().st_mode & 0o777) == 0o600
+    auth._secret_for.cache_clear()
+    assert auth.session_secret() == first, "kept across restarts"
+    monkeypatch.setenv("SESSION_SECRET", "from-the-environment")
+    get_settings.cache_clear()
+    assert auth.session_secret() == b"from-the-environment"
+    get_settings.cache_clear()
+    auth._secret_for.cache_clear()

@@ -42,16 +42,18 @@ def _secret_for(configured: str, var_dir: str) -> bytes:
     if configured:
         return configured.encode()
     path = os.path.join(var_dir, "session-secret")
-    try:
-        with open(path, encoding="ascii") as handle:
-            stored = handle.read().strip()
-        if stored:
-            return stored.encode()
-    except FileNotFoundError:
-        pass
     os.makedirs(var_dir, exist_ok=True)
+    try:  # exclusive create: of several processes starting at once, one writes and the others read it
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            with open(path, encoding="ascii") as handle:
+                stored = handle.read().strip()
+            if stored:
+                return stored.encode()
+            time.sleep(0.02)  # being written by the process that created it
+        raise RuntimeError(f"{path} is empty: delete it, or set SESSION_SECRET") from None
     stored = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(stored)
     return stored.encode()
