@@ -141,6 +141,20 @@ def cmd_secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corrections_export(args: argparse.Namespace) -> int:
+    from bot.review import corrected_examples
+    from bot.store.db import check_revision, session_scope
+    from bot.store.models import User
+
+    check_revision()
+    with session_scope() as db:
+        examples = corrected_examples(db, User(role="admin"), only_corrected=not args.all_reviewed)
+    for example in examples:
+        sys.stdout.write(json.dumps(example, ensure_ascii=False) + "\n")
+    print(f"exported {len(examples)} turn(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -189,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     secret = commands.add_parser("secret", help="print a shared secret (from the environment, else generated under var/secrets/)")
     secret.add_argument("name", choices=["RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "SESSION_SECRET"])
     secret.set_defaults(func=cmd_secret)
+
+    corrections = commands.add_parser("corrections", help="coaches' label corrections").add_subparsers(dest="action", required=True)
+    export = corrections.add_parser("export", help="corrected trainee turns as JSON lines in the `bot label` format")
+    export.add_argument("--all-reviewed", action="store_true", help="also the reviewed turns whose labels the coach kept")
+    export.set_defaults(func=cmd_corrections_export)
+
+    from bot.users_cli import add_parsers as add_users
+
+    add_users(commands)
 
     web = commands.add_parser("web", help="run the web app")
     web.add_argument("--host", default="127.0.0.1")

@@ -17,7 +17,7 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def local_secret(name: str, root: Path = PROJECT_ROOT) -> str:
+def local_secret(name: str, var_dir: Path | None = None) -> str:
     """A secret from the environment, else the one generated (once, owner-only) under var/secrets/ on this machine.
 
     Every process on one machine reads the same file, so the services agree without anyone setting it;
@@ -26,7 +26,7 @@ def local_secret(name: str, root: Path = PROJECT_ROOT) -> str:
     value = os.environ.get(name, "").strip()
     if value:
         return value
-    folder = root / "var" / "secrets"
+    folder = (var_dir or _path("VAR_DIR", PROJECT_ROOT / "var")) / "secrets"
     path = folder / name.lower()
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -87,6 +87,15 @@ class Settings:
     default_difficulty: str = field(
         default_factory=lambda: os.environ.get("DEFAULT_DIFFICULTY", "patient")
     )
+    # Where the app keeps its own files (the generated session secret); git-ignored.
+    var_dir: Path = field(default_factory=lambda: _path("VAR_DIR", PROJECT_ROOT / "var"))
+    # Signs the web app's session cookies; generated and kept under var/ when unset.
+    # The key that signs session cookies, from the environment or var/secrets/.
+    session_secret: str = field(default_factory=lambda: local_secret("SESSION_SECRET"))
+    # The first admin's password for `bot users ensure-admin`; generated and printed when unset.
+    admin_password: str = field(default_factory=lambda: os.environ.get("ADMIN_PASSWORD", ""))
+    # Send the session cookie only over HTTPS (set behind a TLS proxy).
+    cookie_secure: bool = field(default_factory=lambda: os.environ.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"})
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,8 @@ export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -m bot secr
 RASA_HOST=${RASA_HOST:-127.0.0.1}
 WEB_HOST=${WEB_HOST:-127.0.0.1}
 WEB_ORIGINS=${WEB_ORIGINS:-"http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT"}
+# A first admin when there is none (password from ADMIN_PASSWORD, else generated and printed once).
+.venv/bin/python -m bot users ensure-admin
 
 pids=()
 stop() {
@@ -64,7 +66,7 @@ wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[1]}"
 wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "${pids[2]}"
 cat >&2 <<MSG
 
-  Trainee page:   http://127.0.0.1:$WEB_PORT/
+  Trainee page:   http://127.0.0.1:$WEB_PORT/   (sign in; coaches: /coach, admins: /admin)
   Rasa server:    http://127.0.0.1:$RASA_PORT/   (REST: POST /webhooks/rest/webhook, socket.io)
   Action server:  http://127.0.0.1:$ACTION_PORT/health
   Rasa HTTP API:  needs ?token=\$RASA_AUTH_TOKEN (in var/secrets/rasa_auth_token unless you set it)

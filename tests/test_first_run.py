@@ -41,9 +41,9 @@ def test_make_run_migrates_before_it_starts_the_services() -> None:
 
 def test_a_local_secret_is_generated_once_owner_only_and_shared(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SOME_TOKEN", raising=False)
-    first = local_secret("SOME_TOKEN", root=tmp_path)
-    assert len(first) >= 32 and local_secret("SOME_TOKEN", root=tmp_path) == first
+    first = local_secret("SOME_TOKEN", tmp_path / "var")
+    assert len(first) >= 32 and local_secret("SOME_TOKEN", tmp_path / "var") == first
     stored = tmp_path / "var" / "secrets" / "some_token"
     assert stored.stat().st_mode & 0o077 == 0
     monkeypatch.setenv("SOME_TOKEN", "from-the-environment")
-    assert local_secret("SOME_TOKEN", root=tmp_path) == "from-the-environment"
+    assert local_secret("SOME_TOKEN", tmp_path / "var") == "from-the-environment"

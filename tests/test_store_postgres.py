@@ -54,3 +54,33 @@ def test_a_session_is_stored_and_scored_on_postgresql(postgres_url: str) -> None
         assert session.scorecard is not None and session.scorecard.data["scenario"] == "clinic_billing_error"
         assert session.turns[0].speaker == "customer"
     assert practice.report("pg-trainee")["ended"] is True  # type: ignore[index]
+
+
+def test_the_coach_console_on_postgresql(postgres_url: str) -> None:
+    """Accounts, the filtered list, a correction, progress, assignments and exports, as on SQLite."""
+    import re
+    from datetime import UTC, date, datetime, timedelta
+
+    from tests.coach_data import GOOD_VISIT, store_session
+    from tests.web_client import add_users, client, csrf, sign_in
+
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"), ("alex", "trainee", "B"))
+    early = store_session("robin", GOOD_VISIT[:3], started=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    later = store_session("robin", GOOD_VISIT, started=datetime(2026, 11, 10, 9, tzinfo=UTC))
+    store_session("alex", GOOD_VISIT)
+    with client() as web:
+        sign_in(web, "casey")
+        listed = re.findall(r'href="/coach/sessions/([0-9a-f-]{36})"', web.get("/coach?from=2026-11-09&trainee=ROB&min_score=20").text)
+        assert listed == [later]
+        ids = dict(re.findall(r'id="turn-(\d+)" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{later}").text))
+        web.post(f"/coach/sessions/{later}/corrections", data={"turn_id": ids["5"], "label": "open_question", "action": "add",
+                                                              "reason": "asks", "csrf_token": csrf(web)})
+        assert 'class="coach-score">32/100' in web.get(f"/coach/sessions/{later}").text
+        assert "Average overall score by week: 02 Nov 15, 09 Nov 32" in web.get("/coach/progress/robin").text
+        team = re.search(r'<option value="(team:\d+)">Team: A', web.get("/coach/assignments").text)
+        assert team
+        web.post("/coach/assignments", data={"assignee": team.group(1), "scenario": "cafe_late_order", "difficulty": "patient",
+                                             "due_on": (date.today() + timedelta(days=3)).isoformat(), "csrf_token": csrf(web)})
+        assert "not yet" in web.get("/coach/assignments").text
+        rows = web.get("/coach/export.csv").text.splitlines()
+        assert len(rows) == 1 + 3 + 7 and all(early in r or later in r for r in rows[1:])

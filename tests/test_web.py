@@ -2,59 +2,96 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
 from bot import practice
+from tests.web_client import add_users, client, csrf, csrf_in, sign_in
 
 
-def client() -> TestClient:
-    from bot.web.app import create_app
-
-    return TestClient(create_app())
-
-
-def test_health_and_scenarios(temp_db: str) -> None:
+def test_health_and_scenarios_need_no_account(temp_db: str) -> None:
     with client() as web:
         assert web.get("/health").json() == {"status": "ok"}
         assert any(s["id"] == "cafe_late_order" for s in web.get("/api/scenarios").json())
-        assert "Your name or staff id" in web.get("/").text
 
 
-def test_scorecard_page_and_json_for_an_ended_session(temp_db: str) -> None:
+def test_anonymous_visitors_are_sent_to_sign_in(temp_db: str) -> None:
     started = practice.begin("web-trainee", "cafe_late_order", "patient", trainee="Robin")
     practice.finish(started.state, started.session_id, sender_id="web-trainee")
     with client() as web:
-        data = web.get(f"/api/sessions/{started.session_id}/scorecard").json()
-        assert data["overall"] == 0 and data["trainee"] == "Robin"
-        page = web.get(f"/scorecards/{started.session_id}")
+        for path in ["/", "/practice", f"/scorecards/{started.session_id}", "/coach", "/coach/calibration", "/admin"]:
+            response = web.get(path, follow_redirects=False)
+            assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
+        assert web.get("/practice", follow_redirects=False).headers["location"] == "/login?next=%2Fpractice"
+        assert "Username" in web.get("/login").text
+        api = web.get(f"/api/sessions/{started.session_id}/scorecard")
+        assert api.status_code == 401 and api.json() == {"error": "Please sign in."}
+        assert web.get("/api/practice/web-trainee").status_code == 401
+
+
+def test_sign_in_with_a_password_and_the_practice_page_names_the_account(temp_db: str) -> None:
+    add_users(("sam", "trainee", "Front desk"))
+    with client() as web:
+        token = csrf_in(web.get("/login").text)
+        wrong = web.post("/login", data={"username": "sam", "password": "nope-nope", "csrf_token": token})
+        assert wrong.status_code == 401 and "do not match" in wrong.text
+        empty = web.post("/login", data={"username": " ", "password": "", "csrf_token": token})
+        assert empty.status_code == 422 and "Please enter your username" in empty.text
+        sign_in(web, "SAM")  # usernames are matched whatever the case
+        page = web.get("/practice")
+        assert page.status_code == 200 and "Signed in as <strong>sam</strong>" in page.text
+        assert '"trainee": "sam"' in page.text, "the page sends the account's username to Rasa as the trainee"
+        assert "Café: a late and wrong lunch order" in page.text
+        assert web.get("/login", follow_redirects=False).headers["location"] == "/practice"
+        out = web.post("/logout", data={"csrf_token": csrf(web)}, follow_redirects=False)
+        assert out.status_code == 303 and web.get("/practice", follow_redirects=False).status_code == 303
+
+
+def test_the_session_cookie_is_signed_httponly_and_samesite(temp_db: str) -> None:
+    add_users(("kim", "trainee", None))
+    with client() as web:
+        cookie = web.get("/login").headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+        sign_in(web, "kim")
+        value = web.cookies.get("trainer_session")
+        assert value
+        body, signature = value.rsplit(".", 1)
+        web.cookies.clear()
+        web.cookies.set("trainer_session", body + "." + signature[::-1])
+        assert web.get("/practice", follow_redirects=False).status_code == 303, "a tampered cookie signs nobody in"
+
+
+def test_a_trainee_sees_only_their_own_scorecards(temp_db: str) -> None:
+    add_users(("robin", "trainee", "A"), ("alex", "trainee", "A"))
+    mine = practice.begin("robin-sender", "cafe_late_order", "patient", trainee="robin")
+    practice.finish(mine.state, mine.session_id, sender_id="robin-sender")
+    theirs = practice.begin("alex-sender", "cafe_late_order", "patient", trainee="alex")
+    practice.finish(theirs.state, theirs.session_id, sender_id="alex-sender")
+    with client() as web:
+        sign_in(web, "robin")
+        data = web.get(f"/api/sessions/{mine.session_id}/scorecard").json()
+        assert data["overall"] == 0 and data["trainee"] == "robin"
+        page = web.get(f"/scorecards/{mine.session_id}")
         assert page.status_code == 200 and "Scorecard" in page.text and "Try next time" in page.text
+        for path in [f"/scorecards/{theirs.session_id}", f"/scorecards/{theirs.session_id}/fragment",
+                     f"/api/sessions/{theirs.session_id}/scorecard"]:
+            assert web.get(path).status_code == 404, path
+        assert web.get("/api/practice/alex-sender").json() == {"session": None}
 
 
 def test_missing_and_unfinished_sessions_get_clear_answers(temp_db: str) -> None:
-    started = practice.begin("web-trainee", "cafe_late_order", "patient")
+    add_users(("pat", "trainee", None))
+    started = practice.begin("web-trainee", "cafe_late_order", "patient", trainee="pat")
     with client() as web:
+        sign_in(web, "pat")
         missing = web.get("/api/sessions/nope/scorecard")
         assert missing.status_code == 404 and "No practice session" in missing.json()["error"]
         unfinished = web.get(f"/scorecards/{started.session_id}")
         assert unfinished.status_code == 409 and "has not ended" in unfinished.text
 
 
-def test_sign_in_attributes_the_practice_page_to_the_trainee(temp_db: str) -> None:
+def test_resume_returns_the_latest_session_of_the_signed_in_trainee(temp_db: str) -> None:
+    add_users(("lee", "trainee", None))
+    started = practice.begin("resume-me", "cafe_late_order", "angry", trainee="lee")
     with client() as web:
-        assert web.get("/practice", follow_redirects=False).status_code == 303
-        empty = web.post("/signin", data={"trainee": "   "})
-        assert empty.status_code == 422 and "Please enter your name" in empty.text
-        signed = web.post("/signin", data={"trainee": "Sam  Lee"}, follow_redirects=False)
-        assert signed.status_code == 303
-        page = web.get("/practice")
-        assert page.status_code == 200 and "Sam Lee" in page.text
-        assert "Café: a late and wrong lunch order" in page.text
-        assert web.get("/signout", follow_redirects=False).status_code == 303
-
-
-def test_resume_returns_the_latest_session_of_a_sender(temp_db: str) -> None:
-    started = practice.begin("resume-me", "cafe_late_order", "angry")
-    with client() as web:
+        sign_in(web, "lee")
         data = web.get("/api/practice/resume-me").json()["session"]
         assert data["session_id"] == started.session_id and data["difficulty"] == "angry"
         assert data["transcript"][0]["speaker"] == "customer" and not data["ended"]
@@ -72,9 +109,81 @@ def test_status_says_which_server_is_down(temp_db: str, monkeypatch) -> None:  #
 
 
 def test_scorecard_fragment_has_the_charts_and_nps(temp_db: str) -> None:
-    started = practice.begin("chart-trainee", "cafe_late_order", "patient")
+    add_users(("chart", "trainee", None))
+    started = practice.begin("chart-trainee", "cafe_late_order", "patient", trainee="chart")
     practice.finish(started.state, started.session_id, sender_id="chart-trainee")
     with client() as web:
+        sign_in(web, "chart")
         fragment = web.get(f"/scorecards/{started.session_id}/fragment").text
         assert fragment.count("<svg") == 2 and "How likely are you to recommend us?" in fragment
         assert "<html" not in fragment
+
+
+def test_every_response_carries_the_security_headers_and_no_cdn_docs(temp_db: str) -> None:
+    with client() as web:
+        for path in ["/login", "/health", "/static/style.css", "/nowhere"]:
+            headers = web.get(path).headers
+            policy = headers["content-security-policy"]
+            assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy, path
+            assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+            assert headers["referrer-policy"] == "same-origin"
+        assert web.get("/docs").status_code == 404 and web.get("/api/docs").status_code == 404
+        assert web.get("/api/openapi.json").status_code == 200
+
+
+def test_forms_need_the_csrf_token(temp_db: str) -> None:
+    add_users(("root", "admin", None))
+    with client() as web:
+        web.get("/login")
+        refused = web.post("/login", data={"username": "root", "password": "correct horse battery"})
+        assert refused.status_code == 403 and "security token" in refused.text
+        forged = web.post("/login", data={"username": "root", "password": "correct horse battery", "csrf_token": "forged"})
+        assert forged.status_code == 403
+        sign_in(web, "root")
+        assert web.post("/admin/teams", data={"name": "Night shift"}).status_code == 403
+        assert web.post("/logout").status_code == 403
+        added = web.post("/admin/teams", data={"name": "Night shift", "csrf_token": csrf(web)})
+        assert added.status_code == 200 and "Night shift" in added.text
+
+
+def test_sign_in_attempts_are_rate_limited(temp_db: str) -> None:
+    add_users(("dana", "trainee", None))
+    with client() as web:
+        token = csrf_in(web.get("/login").text)
+        for _ in range(5):
+            assert web.post("/login", data={"username": "dana", "password": "wrong-guess", "csrf_token": token}).status_code == 401
+        blocked = web.post("/login", data={"username": "dana", "password": "correct horse battery", "csrf_token": token})
+        assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+
+
+def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:
+    add_users(("root", "admin", None))
+    with client() as web:
+        sign_in(web, "root")
+        added = web.post("/admin/users", data={"username": "newbie", "role": "trainee", "team": "Café", "password": "",
+                                               "csrf_token": csrf(web)})
+        assert added.status_code == 200 and "Added newbie (trainee)" in added.text and "shown once" in added.text
+        bad = web.post("/admin/users", data={"username": "x", "role": "boss", "csrf_token": csrf(web)})
+        assert bad.status_code == 422 and "Unknown role" in bad.text
+    with client() as web:
+        add_users(("trainee1", "trainee", None))
+        sign_in(web, "trainee1")
+        assert web.get("/admin").status_code == 403
+
+
+def test_the_session_secret_is_generated_once_under_var(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.settings import get_settings
+    from bot.web import auth
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    get_settings.cache_clear()
+    first = auth.session_secret()
+    path = tmp_path / "var" / "secrets" / "session_secret"
+    assert path.read_text().encode() == first and len(first) >= 32 and (path.stat().st_mode & 0o777) == 0o600
+    get_settings.cache_clear()
+    assert auth.session_secret() == first, "kept across restarts"
+    monkeypatch.setenv("SESSION_SECRET", "from-the-environment")
+    get_settings.cache_clear()
+    assert auth.session_secret() == b"from-the-environment"
+    get_settings.cache_clear()

@@ -10,13 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.skills.labels import Detection
-from bot.store.models import PracticeSession, Scorecard, SkillDetection, Turn, utcnow
+from bot.store.models import PracticeSession, Scorecard, SkillDetection, Turn, User, utcnow
 
 
 def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
-    """Open a new practice session for a sender."""
+    """Open a new practice session for a sender, attributed to the account named as trainee (if any)."""
+    name = trainee or sender_id
+    owner = db.scalars(select(User.id).where(func.lower(User.username) == " ".join(name.split()).lower())).first()
     session = PracticeSession(
-        id=str(uuid.uuid4()), sender_id=sender_id, trainee=trainee or sender_id, channel=channel,
+        id=str(uuid.uuid4()), sender_id=sender_id, trainee=name, user_id=owner, channel=channel,
         scenario_id=scenario_id, difficulty=difficulty, started_at=utcnow(),
     )
     db.add(session)

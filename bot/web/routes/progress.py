@@ -1,0 +1,54 @@
+"""Progress by week: a trainee's own, any trainee's for their coach, and the team overview."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from bot import review
+from bot.scoring.progress import TraineeProgress, progress, team_skill_averages, trainee_progress
+from bot.scoring.scorecard import RUBRIC
+from bot.skills.labels import SKILL_NAMES, STAGES
+from bot.store.db import get_db
+from bot.store.models import User
+from bot.web.auth import coach_or_admin, signed_in
+from bot.web.charts import line_chart
+from bot.web.views import render
+
+router = APIRouter()
+RUBRIC_SKILLS = [skill for stage in STAGES for skill, _ in RUBRIC[stage]]
+
+
+def _trainee_page(request: Request, item: TraineeProgress, own: bool) -> Response:
+    chart = line_chart([(w.start.strftime("%d %b"), w.overall) for w in item.weeks])
+    return render(request, "progress_trainee.html", {
+        "item": item, "chart": chart, "skills": [s for s in RUBRIC_SKILLS if any(s in w.skills for w in item.weeks)],
+        "skill_names": SKILL_NAMES, "own": own,
+    })
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def my_progress(request: Request, user: User = Depends(signed_in), db: Session = Depends(get_db)) -> Response:
+    """The signed-in trainee's own progress."""
+    return _trainee_page(request, trainee_progress(user.username, review.scored_sessions(db, user, user.username)), own=True)
+
+
+@router.get("/coach/progress", response_class=HTMLResponse)
+def team_progress(request: Request, coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
+    """Each skill's average over the team, each trainee's weakest skill, trend and Rule-of-1% status."""
+    sessions = [s for s in review.scored_sessions(db, coach) if s.trainee.lower() != coach.username.lower()]
+    averages = team_skill_averages(sessions)
+    rows = [(SKILL_NAMES[s], round(100 * averages[s]), 100) for s in RUBRIC_SKILLS if s in averages]
+    return render(request, "progress_team.html", {
+        "trainees": progress(sessions), "skill_rows": rows, "skill_names": SKILL_NAMES, "sessions": len(sessions),
+    })
+
+
+@router.get("/coach/progress/{trainee}", response_class=HTMLResponse)
+def trainee_progress_page(request: Request, trainee: str, coach: User = Depends(coach_or_admin),
+                          db: Session = Depends(get_db)) -> Response:
+    sessions = review.scored_sessions(db, coach, trainee)
+    if not sessions:
+        raise HTTPException(404, f"No scored sessions of '{trainee}' that you can see.")
+    return _trainee_page(request, trainee_progress(sessions[0].trainee, sessions), own=False)

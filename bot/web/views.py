@@ -1,0 +1,54 @@
+"""What the pages share: rendering with the signed-in account and CSRF token, and sessions the viewer may see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from bot.practice import library
+from bot.scoring.scorecard import RUBRIC
+from bot.skills.labels import SKILL_NAMES, STAGES
+from bot.store import accounts, repository
+from bot.store.models import PracticeSession, User
+from bot.web.auth import CSRF_FIELD, csrf_token
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """A page, with the signed-in account (`user`) and the CSRF token (`csrf`) for its forms."""
+    full = {"user": getattr(request.state, "user", None), "csrf": csrf_token(request), **(context or {})}
+    return templates.TemplateResponse(request, name, full, status_code=status_code)
+
+
+def visible_session(db: Session, viewer: User, session_id: str) -> PracticeSession:
+    """A session the viewer may see; 404 for one that does not exist or is someone else's (no difference shown)."""
+    session = repository.get_session(db, session_id)
+    if session is None or not accounts.can_see(viewer, session):
+        raise HTTPException(404, f"No practice session '{session_id}' that you can see.")
+    return session
+
+
+def scorecard_data(session: PracticeSession) -> dict[str, Any]:
+    """A session's stored scorecard with who, how hard and the transcript; 409 while it is still running."""
+    if session.scorecard is None:
+        raise HTTPException(409, "This practice session has not ended yet, so it has no scorecard.")
+    return {**session.scorecard.data, "session_id": session.id, "trainee": session.trainee,
+            "difficulty": session.difficulty, "transcript": repository.transcript(session)}
+
+
+def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
+    """What the scorecard template needs: the card, its scenario and the chart rows."""
+    skills = [card["skills"][skill] for stage in STAGES for skill, _ in RUBRIC[stage]]
+    return {
+        "card": card, "scenario": library().get(card["scenario"]), "skill_names": SKILL_NAMES,
+        "stage_chart_rows": [(name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
+        "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills],
+    }

@@ -1,0 +1,136 @@
+"""Accounts: the 0002_accounts migration keeps stored sessions, `bot users` on the command line, sign-in rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+
+from bot.settings import PROJECT_ROOT
+from bot.store import accounts
+from bot.store.db import MIGRATIONS, migrate, session_scope
+from tests.stack import PYTHON
+
+
+def alembic(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate_with_old_sessions(url: str) -> None:
+    """A database at revision 0001 with sessions stored under trainee names, then upgraded."""
+    command.upgrade(alembic(url), "0001")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for trainee in ["Sam Lee", "sam lee", "Robin", "Robin"]:
+            connection.execute(text(
+                "INSERT INTO practice_sessions (id, sender_id, trainee, channel, scenario_id, difficulty, started_at) "
+                "VALUES (:id, :sender, :trainee, 'rest', 'cafe_late_order', 'patient', :at)"),
+                {"id": str(uuid.uuid4()), "sender": trainee, "trainee": trainee, "at": datetime.now(UTC)})
+    engine.dispose()
+    command.upgrade(alembic(url), "head")
+
+
+def check_sessions_attached(url: str) -> None:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        users = dict(connection.execute(text("SELECT lower(username), id FROM users")).all())
+        owned = connection.execute(text("SELECT trainee, user_id FROM practice_sessions")).all()
+    engine.dispose()
+    assert set(users) == {"sam lee", "robin"}
+    assert all(user_id == users[trainee.lower()] for trainee, user_id in owned), "every stored session keeps its trainee"
+
+
+def test_the_accounts_migration_attaches_stored_sessions_to_accounts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate_with_old_sessions(url)
+    check_sessions_attached(url)
+    command.downgrade(alembic(url), "0001")
+    command.upgrade(alembic(url), "head")
+
+
+def test_the_accounts_migration_on_postgresql() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    admin_url = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at {admin_url} ({exc.__class__.__name__})")
+    name = f"trainer_accounts_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    try:
+        migrate_with_old_sessions(url)
+        check_sessions_attached(url)
+        command.downgrade(alembic(url), "0001")
+        command.upgrade(alembic(url), "head")
+    finally:
+        from bot.store.db import engine_for
+
+        engine_for(url).dispose()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_a_placeholder_account_is_activated_and_later_sessions_attach(temp_db: str) -> None:
+    from bot import practice
+
+    migrate()
+    before = practice.begin("s1", "cafe_late_order", "patient", trainee="Jo")
+    with session_scope() as db:
+        added = accounts.add_user(db, "jo", "trainee", "Café", "a-long-password")
+        assert added.created and added.attached_sessions == 1
+        assert accounts.authenticate(db, "JO", "a-long-password") is not None
+        assert accounts.authenticate(db, "jo", "wrong-password") is None
+        assert accounts.authenticate(db, "nobody", "a-long-password") is None
+        with pytest.raises(accounts.AccountError, match="at least 8"):
+            accounts.add_user(db, "kai", "trainee", None, "short")
+        again = accounts.add_user(db, "Jo", "coach", None)
+        assert not again.created and again.password is None and again.user.role == "coach"
+        assert accounts.authenticate(db, "jo", "a-long-password") is not None, "re-adding without a password keeps it"
+    after = practice.begin("s2", "cafe_late_order", "patient", trainee="jo")
+    with session_scope() as db:
+        from bot.store import repository
+
+        first, second = repository.get_session(db, str(before.session_id)), repository.get_session(db, str(after.session_id))
+        assert first is not None and second is not None and first.user_id == second.user_id is not None
+
+
+def bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PYTHON), "-m", "bot", *args], cwd=PROJECT_ROOT, input=stdin, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_users_add_import_and_ensure_admin_on_the_command_line(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    env.pop("ADMIN_PASSWORD", None)
+    first = bot("users", "ensure-admin", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Created the first admin" in first.stderr and "as 'admin' with the password: " in first.stderr
+    again = bot("users", "ensure-admin", env=env)
+    assert again.returncode == 0 and "An admin account exists" in again.stderr
+
+    asked = bot("users", "add", "--username", "Coach Kim", "--role", "coach", "--team", "Café", env=env, stdin="typed-password\n")
+    assert asked.returncode == 0 and "added Coach Kim (coach, team Café)" in asked.stdout, asked.stderr
+    roster = tmp_path / "users.csv"
+    roster.write_text("username,role,team,password\nsam,trainee,Café,\nrobin,trainee,Café,robin-password\n,trainee,,\n")
+    imported = bot("users", "import", str(roster), env=env)
+    assert imported.returncode == 1, "a row without a username is reported"
+    assert "line 4: A username cannot be empty." in imported.stderr
+    lines = imported.stdout.strip().splitlines()
+    reimported = bot("users", "import", str(roster), env=env)
+    assert reimported.stdout.splitlines()[0] == "sam,trainee,Café,(unchanged),updated", "a re-import keeps passwords"
+    assert lines[0].startswith("sam,trainee,Café,") and lines[0].endswith(",added") and lines[1] == "robin,trainee,Café,(as given),added"
+    with session_scope(env["DATABASE_URL"]) as db:
+        assert accounts.authenticate(db, "coach kim", "typed-password") is not None
+        assert accounts.authenticate(db, "robin", "robin-password") is not None
+        assert accounts.authenticate(db, "sam", lines[0].split(",")[3]) is not None

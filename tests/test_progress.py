@@ -1,0 +1,81 @@
+"""Weekly progress and the Rule of 1%: the pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.scoring.progress import BEHIND, ON_TRACK, TOO_EARLY, ScoredSession, progress, skill_shares, team_skill_averages, week_of
+
+
+def s(trainee: str, day: int, overall: int, thank: float = 0.5, bridge: float = 0.5) -> ScoredSession:
+    return ScoredSession(trainee, datetime(2026, 11, day, 12, tzinfo=UTC), overall, {"thank": thank, "bridge": bridge})
+
+
+def test_weeks_start_on_monday_and_average_their_sessions() -> None:
+    assert week_of(datetime(2026, 11, 8, 23, tzinfo=UTC)) == date(2026, 11, 2)  # a Sunday
+    [robin] = progress([s("robin", 2, 40), s("robin", 4, 60, thank=1.0), s("robin", 10, 55)])
+    first, second = robin.weeks
+    assert (first.start, first.sessions, first.overall) == (date(2026, 11, 2), 2, 50)
+    assert first.skills["thank"] == pytest.approx(0.75) and first.change is None
+    assert second.change == 5 and second.skill_changes["thank"] == pytest.approx(-0.25)
+    assert robin.trend == 5
+
+
+def test_the_rule_of_one_percent() -> None:
+    steady = progress([s("a", 2, 50), s("a", 9, 51), s("a", 16, 52), s("a", 23, 53)])[0]
+    assert steady.status == ON_TRACK and steady.weekly_gain == pytest.approx((1 / 50 + 1 / 51 + 1 / 52) / 3)
+    flat = progress([s("b", 2, 50), s("b", 9, 50), s("b", 16, 50)])[0]
+    assert flat.status == BEHIND and flat.weekly_gain == 0
+    dip = progress([s("c", 2, 50), s("c", 9, 60), s("c", 16, 40)])[0]
+    assert dip.status == BEHIND
+    one_week = progress([s("d", 2, 50), s("d", 3, 90)])[0]
+    assert one_week.status == TOO_EARLY and one_week.weekly_gain is None
+    from_zero = progress([s("e", 2, 0), s("e", 9, 5)])[0]
+    assert from_zero.status == ON_TRACK, "a first score of 0 counts as 1 so the gain is defined"
+
+
+def test_weakest_skill_and_team_averages() -> None:
+    sessions = [s("a", 2, 50, thank=0.2, bridge=0.9), s("b", 2, 50, thank=1.0, bridge=0.0)]
+    a, b = progress(sessions)
+    assert (a.trainee, a.weakest_skill) == ("a", "thank") and b.weakest_skill == "bridge"
+    assert team_skill_averages(sessions) == {"thank": pytest.approx(0.6), "bridge": pytest.approx(0.45)}
+
+
+def test_skill_shares_of_a_scorecard() -> None:
+    card = {"skills": {"thank": {"points": 3, "max": 6}, "dismissive": {"points": -10, "max": 0}, "bridge": {"points": -2, "max": 3}}}
+    assert skill_shares(card) == {"thank": 0.5, "bridge": 0.0}
+
+
+def test_progress_pages_over_several_weeks_of_stored_sessions(temp_db: str) -> None:
+    import re
+
+    from tests.coach_data import GOOD_VISIT, store_session
+    from tests.web_client import add_users, client, sign_in
+
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"), ("alex", "trainee", "B"))
+    greeting_only = GOOD_VISIT[:3]
+    asked = [*GOOD_VISIT, ("trainee", "What happened with your order?", "understanding", 2, [("open_question", "What happened")]),
+             ("customer", "They gave me a latte.", "understanding", 2, [])]
+    for day, lines in [(2, greeting_only), (9, GOOD_VISIT), (16, GOOD_VISIT), (23, asked)]:
+        store_session("robin", lines, started=datetime(2026, 11, day, 9, tzinfo=UTC))
+    store_session("alex", GOOD_VISIT, started=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    with client() as web:
+        sign_in(web, "casey")
+        team = web.get("/coach/progress").text
+        assert 'aria-labelledby="team-skill-chart-title"' in team and "Skills as a table" in team
+        assert ">robin</a>" in team and "alex" not in team, "only the coach's own team"
+        page = web.get("/coach/progress/robin").text
+        chart = re.search(r'<svg class="chart line-chart".*?</svg>', page, re.S)
+        assert chart and chart.group(0).count("<circle") == 4 and "<polyline" in chart.group(0)
+        assert "Average overall score by week: 02 Nov 15, 09 Nov 27, 16 Nov 27, 23 Nov 32" in chart.group(0)
+        weeks = re.findall(r'<th scope="row">(2026-11-\d\d)</th><td>1</td><td>(\d+)</td>\s*<td>([^<]*)</td>', page)
+        assert weeks == [("2026-11-02", "15", ""), ("2026-11-09", "27", "+12"), ("2026-11-16", "27", "+0"), ("2026-11-23", "32", "+5")]
+        assert "Rule of 1%: on track" in page
+        assert web.get("/coach/progress/alex").status_code == 404
+    with client() as web:
+        sign_in(web, "robin")
+        own = web.get("/progress").text
+        assert "Your progress" in own and "Rule of 1%: on track" in own
+        assert web.get("/coach/progress/robin").status_code == 403
