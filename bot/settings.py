@@ -59,6 +59,8 @@ class Settings:
     default_difficulty: str = field(
         default_factory=lambda: os.environ.get("DEFAULT_DIFFICULTY", "patient")
     )
+    # The shared token of the trainer API the Slack channel calls (bot/web/trainer_api.py); empty turns it off.
+    trainer_api_token: str = field(default_factory=lambda: os.environ.get("TRAINER_API_TOKEN", ""))
 
 
 @lru_cache(maxsize=1)

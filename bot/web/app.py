@@ -21,6 +21,7 @@ from bot.settings import get_settings
 from bot.skills.labels import SKILL_NAMES, STAGES
 from bot.store import repository
 from bot.store.db import get_db, migrate
+from bot.web.trainer_api import router as trainer_api
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -38,6 +39,7 @@ def create_app() -> FastAPI:
 
     app = FastAPI(title="Service trainer", docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(trainer_api)
 
     @app.get("/health")
     def health() -> dict[str, str]:
