@@ -58,7 +58,8 @@ def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     """The customer answers the latest message."""
     text = tracker.latest_message.get("text") or ""
     return deliver(dispatcher, tracker, lambda: practice.respond(
-        tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker)))
+        tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker),
+        trainee=trainee_of(tracker)))
 
 
 #: Channels whose clients read the live payload (the trainee page, REST integrations, the Slack channel's

@@ -1,4 +1,1 @@
-"""Code that runs inside the Rasa process (Python 3.10): imports only Rasa, slack_sdk and the standard library.
-
-Nothing here may import the rest of `bot/`: the Rasa environment does not have its dependencies.
-"""
+"""Code that runs inside the Rasa process (Python 3.10): imports only Rasa, slack_sdk and the standard library."""
