@@ -35,6 +35,8 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    credentials: Path = PROJECT_ROOT / "credentials.yml"
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
@@ -53,7 +55,8 @@ class Stack:
     def env(self) -> dict[str, str]:
         return {**os.environ, "DATABASE_URL": self.database_url, "RASA_URL": self.rasa_url,
                 "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4", "RASA_TELEMETRY_ENABLED": "false",
-                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                "TRAINER_API_URL": self.web_url, **self.extra_env}
 
     def start_actions(self) -> None:
         log = self.logs["actions"] = open(self.workdir / "actions.log", "wb")  # noqa: SIM115 - closed in stop()
@@ -77,7 +80,7 @@ class Stack:
         log = self.logs["rasa"] = open(self.workdir / "rasa.log", "wb")  # noqa: SIM115 - closed in stop()
         self.processes["rasa"] = subprocess.Popen(
             [str(RASA), "run", "--enable-api", "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+             "--endpoints", str(endpoints), "--credentials", str(self.credentials)],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, name: str, url: str, timeout: float = 240.0) -> None:
@@ -122,15 +125,18 @@ class Stack:
         return response.json()  # type: ignore[no-any-return]
 
 
-def start_stack(workdir: Path) -> Stack:
-    """Both servers, up and answering."""
+def start_stack(workdir: Path, credentials: Path | None = None, extra_env: dict[str, str] | None = None, web: bool = False) -> Stack:
+    """Both servers (and the web app if asked), up and answering; Rasa with other credentials and env if given."""
     missing = [str(p.relative_to(PROJECT_ROOT)) for p in (RASA, MODEL) if not p.exists()]
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run `make test`, which sets up and trains first")
-    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db")
+    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db",
+                  credentials=credentials or PROJECT_ROOT / "credentials.yml", extra_env=dict(extra_env or {}))
     stack.start_actions()
     stack.start_rasa()
     try:
+        if web:
+            stack.start_web()
         stack.wait("actions", f"{stack.action_url}/health")
         stack.wait("rasa", f"{stack.rasa_url}/status")
     except Exception:
