@@ -16,6 +16,7 @@ export WEB_PORT
 bash scripts/setup.sh all
 bash scripts/train.sh
 mkdir -p var/log
+source scripts/slack-env.sh
 
 pids=()
 stop() {
