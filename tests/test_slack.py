@@ -52,7 +52,7 @@ def fake() -> Iterator[FakeSlack]:
 def stack(tmp_path_factory: pytest.TempPathFactory, fake: FakeSlack) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("slack")
     credentials = workdir / "credentials.yml"  # what scripts/slack-env.sh writes to var/credentials.slack.yml
-    credentials.write_text((PROJECT_ROOT / "credentials.yml").read_text() + (PROJECT_ROOT / "slack" / "credentials.yml").read_text())
+    credentials.write_text((PROJECT_ROOT / "credentials.yml").read_text() + "\n" + (PROJECT_ROOT / "slack" / "credentials.yml").read_text())
     env = {"SLACK_API_URL": fake.url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "TRAINER_API_TOKEN": "api-token",
            "WEB_PUBLIC_URL": WEB, "SLACK_USER_MAP": "UBOB=bob-staff-7", "SLACK_USER_MAP_FILE": str(workdir / "none.json")}
     running = start_stack(workdir, credentials=credentials, extra_env=env, web=True)
@@ -123,7 +123,7 @@ def start(stack: Stack, fake: FakeSlack, user: str, channel: str, words: str) ->
 
 
 def block_text(call: Call) -> str:
-    return json.dumps(call.blocks())
+    return json.dumps(call.blocks(), ensure_ascii=False)
 
 
 def test_unsigned_wrongly_signed_and_stale_requests_are_rejected_for_events_commands_and_interactions(stack: Stack, fake: FakeSlack) -> None:
@@ -268,7 +268,7 @@ def test_the_home_tab_shows_the_trainees_sessions_scores_and_weakest_skill(stack
                               what="views.publish")
     view = published.view()
     check_view(view)
-    text = json.dumps(view)
+    text = json.dumps(view, ensure_ascii=False)
     assert view["type"] == "home" and "carol@example.com" in text
     assert "Café: a late and wrong lunch order" in text and "0/100" in text and "slack" in text
     assert "Weakest skill" in text and "From your coach" in text
