@@ -258,6 +258,17 @@ def test_chatter_outside_practice_threads_is_left_alone(stack: Stack, fake: Fake
     assert [c for c in fake.calls[before:] if c.method == "chat.postMessage"] == []
 
 
+def test_a_mention_starts_one_practice_though_slack_sends_it_as_two_events(stack: Stack, fake: FakeSlack) -> None:
+    root = new_ts()
+    text = "<@UBOT> let's practise with the cafe customer"
+    assert event(stack, message_event("UFRAN", "CMENTION", text, root, event_id="EvMSG1")).status_code == 200
+    assert event(stack, message_event("UFRAN", "CMENTION", text, root, event_id="EvMENTION1", kind="app_mention")).status_code == 200
+    thread = replies(fake, "CMENTION", root, 2, "a practice in a thread under the mention")
+    time.sleep(3)
+    intros = [c for c in fake.posts("CMENTION", root) if c.args["text"].startswith("Scenario:")]
+    assert len(intros) == 1 and "Café" in intros[0].args["text"], [c.args["text"] for c in thread]
+
+
 def test_the_home_tab_shows_the_trainees_sessions_scores_and_weakest_skill(stack: Stack, fake: FakeSlack) -> None:
     thread = start(stack, fake, "UCAROL", "CHOME", "cafe angry")
     say(stack, fake, "UCAROL", "CHOME", thread, "end")

@@ -191,11 +191,9 @@ class SlackPractice(SlackInput):
         event = body.get("event") or {}
         if body.get("type") != "event_callback" or not isinstance(event, dict):
             return response.text("")
-        keys = [str(body.get("event_id") or "")]
-        if event.get("channel") and event.get("ts"):
-            keys.append(f"{event['channel']}:{event['ts']}")  # the message and app_mention events of one message
-        if not self.seen.first_time([k for k in keys if k]):
-            log.info("Slack event %s already handled (retry #%s: %s)", keys[0], request.headers.get("x-slack-retry-num"),
+        event_id = str(body.get("event_id") or "")
+        if event_id and not self.seen.first_time([event_id]):
+            log.info("Slack event %s already handled (retry #%s: %s)", event_id, request.headers.get("x-slack-retry-num"),
                      request.headers.get("x-slack-retry-reason"))
             return response.text("", headers={"X-Slack-No-Retry": "1"})
         if event.get("type") == "app_home_opened" and event.get("tab", "home") == "home" and event.get("user"):
@@ -230,6 +228,8 @@ class SlackPractice(SlackInput):
             thread = event.get("ts")  # a new practice, in a thread under this message
         else:
             return  # channel chatter
+        if not self.seen.first_time([f"{channel}:{event.get('ts')}"]):
+            return  # one message can come as both a `message` and an `app_mention` event
         await self.converse(on_new_message, str(user), str(channel), str(thread), text)
 
     # One turn ---------------------------------------------------------------------------------
