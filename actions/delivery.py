@@ -64,11 +64,13 @@ def reply_in_character(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     """The customer answers the latest message."""
     text = said(tracker)
     return deliver(dispatcher, tracker, lambda: practice.respond(
-        tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker)))
+        tracker.sender_id, tracker.get_slot("practice"), tracker.get_slot("session_id"), text, channel=channel_of(tracker),
+        trainee=trainee_of(tracker)))
 
 
-#: Channels whose clients read the live payload (the trainee page, REST integrations); others just get text.
-PAYLOAD_CHANNELS = frozenset({"socketio", "rest"})
+#: Channels whose clients read the live payload (the trainee page, REST integrations, the Slack channel's
+#: Block Kit: bot/channels/slack.py); others just get text.
+PAYLOAD_CHANNELS = frozenset({"socketio", "rest", "slack"})
 
 
 def utter(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, payload: dict[str, Any], lines: list[dict[str, str]]) -> None:

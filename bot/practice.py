@@ -147,11 +147,12 @@ def storable(text: str) -> str:
     return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
-def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest") -> Exchange:
+def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest",
+            trainee: str | None = None) -> Exchange:
     """The customer's reply to one trainee message (starting the default scenario if none is running)."""
     text = storable(text or "").strip()
     if not state_data or not session_id:
-        opened = begin(sender_id, None, None, channel=channel)
+        opened = begin(sender_id, None, None, channel=channel, trainee=trainee)
         if not text:
             return opened
         follow = respond(sender_id, opened.state, opened.session_id, text, channel)

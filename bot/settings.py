@@ -89,13 +89,14 @@ class Settings:
     )
     # Where the app keeps its own files (the generated session secret); git-ignored.
     var_dir: Path = field(default_factory=lambda: _path("VAR_DIR", PROJECT_ROOT / "var"))
-    # Signs the web app's session cookies; generated and kept under var/ when unset.
     # The key that signs session cookies, from the environment or var/secrets/.
     session_secret: str = field(default_factory=lambda: local_secret("SESSION_SECRET"))
     # The first admin's password for `bot users ensure-admin`; generated and printed when unset.
     admin_password: str = field(default_factory=lambda: os.environ.get("ADMIN_PASSWORD", ""))
     # Send the session cookie only over HTTPS (set behind a TLS proxy).
     cookie_secure: bool = field(default_factory=lambda: os.environ.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"})
+    # The shared token of the trainer API the Slack channel calls (bot/web/trainer_api.py); empty turns it off.
+    trainer_api_token: str = field(default_factory=lambda: os.environ.get("TRAINER_API_TOKEN", ""))
 
 
 @lru_cache(maxsize=1)

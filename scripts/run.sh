@@ -30,6 +30,7 @@ WEB_HOST=${WEB_HOST:-127.0.0.1}
 WEB_ORIGINS=${WEB_ORIGINS:-"http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT"}
 # A first admin when there is none (password from ADMIN_PASSWORD, else generated and printed once).
 .venv/bin/python -m bot users ensure-admin
+source scripts/slack-env.sh
 
 pids=()
 stop() {

@@ -38,6 +38,8 @@ class Stack:
     action_port: int = field(default_factory=free_port)
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    credentials: Path = PROJECT_ROOT / "credentials.yml"
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
@@ -57,7 +59,8 @@ class Stack:
         return {**os.environ, "DATABASE_URL": self.database_url, "RASA_URL": self.rasa_url,
                 "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4",
                 "RASA_AUTH_TOKEN": self.rasa_token, "ACTION_SERVER_TOKEN": self.action_token, "RASA_TELEMETRY_ENABLED": "false",
-                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                "TRAINER_API_URL": self.web_url, **self.extra_env}
 
     def migrate(self) -> None:
         """`bot db upgrade`, as make run does before the services start."""
@@ -87,7 +90,7 @@ class Stack:
         self.processes["rasa"] = subprocess.Popen(
             [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", "--auth-token", self.rasa_token, "--cors", self.web_url,
              "--port", str(self.rasa_port), "--model", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+             "--endpoints", str(endpoints), "--credentials", str(self.credentials)],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, name: str, url: str, timeout: float = 240.0) -> None:
@@ -132,16 +135,19 @@ class Stack:
         return response.json()  # type: ignore[no-any-return]
 
 
-def start_stack(workdir: Path) -> Stack:
-    """Both servers, up and answering."""
+def start_stack(workdir: Path, credentials: Path | None = None, extra_env: dict[str, str] | None = None, web: bool = False) -> Stack:
+    """Both servers (and the web app if asked), up and answering; Rasa with other credentials and env if given."""
     missing = [str(p.relative_to(PROJECT_ROOT)) for p in (RASA, MODEL) if not p.exists()]
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run `make test`, which sets up and trains first")
-    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db")
+    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db",
+                  credentials=credentials or PROJECT_ROOT / "credentials.yml", extra_env=dict(extra_env or {}))
     stack.migrate()
     stack.start_actions()
     stack.start_rasa()
     try:
+        if web:
+            stack.start_web()
         stack.wait("actions", f"{stack.action_url}/health")
         stack.wait("rasa", f"{stack.rasa_url}/status?token={stack.rasa_token}")
     except Exception:

@@ -133,7 +133,7 @@ def test_a_plain_words_command_the_nlu_is_unsure_of_goes_to_the_customer(temp_db
     _, events = run(ActionStartPractice, tracker("/start", "start"))
     started = slots_of(events)
     seen: list[str] = []
-    monkeypatch.setattr(practice, "respond", lambda sender, state, sid, text, channel="rest": seen.append(text) or practice.Exchange([practice.customer("ok")], state, sid))
+    monkeypatch.setattr(practice, "respond", lambda sender, state, sid, text, channel="rest", trainee=None: seen.append(text) or practice.Exchange([practice.customer("ok")], state, sid))
     run(ActionGiveHint, tracker("hey what's up", "hint", slots=started, confidence=0.55))
     assert seen == ["hey what's up"]
     dispatcher, _ = run(ActionGiveHint, tracker("/hint", "hint", slots=started, confidence=1.0))

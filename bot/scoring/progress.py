@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from statistics import mean
-from typing import Any
+from typing import Any, TypedDict
+
+from bot.scoring.scorecard import RUBRIC
+from bot.skills.labels import SKILL_NAMES, STAGES
 
 WEEKLY_GAIN = 0.01
 RECENT_CHANGES = 4
@@ -100,8 +103,35 @@ def trainee_progress(trainee: str, sessions: Sequence[ScoredSession]) -> Trainee
     for s in sessions:
         for skill, share in s.skills.items():
             totals.setdefault(skill, []).append(share)
-    weakest = min(sorted(totals), key=lambda k: mean(totals[k])) if totals else None
-    return TraineeProgress(trainee, weeks, status, gain, weakest, weeks[-1].change if weeks else None)
+    return TraineeProgress(trainee, weeks, status, gain, _weakest(totals), weeks[-1].change if weeks else None)
+
+
+#: Ties between equally weak skills go to the one earlier in the cycle (the rubric's order).
+_RUBRIC_ORDER = {skill: i for i, skill in enumerate(skill for stage in STAGES for skill, _ in RUBRIC[stage])}
+
+
+def _weakest(totals: Mapping[str, Sequence[float]]) -> str | None:
+    return min(totals, key=lambda k: (mean(totals[k]), _RUBRIC_ORDER.get(k, len(_RUBRIC_ORDER)), k)) if totals else None
+
+
+class SkillShare(TypedDict):
+    """A skill and the share of its points a trainee earned, on average."""
+
+    skill: str
+    name: str
+    share: float
+
+
+def weakest_skill(cards: Sequence[Mapping[str, Any]]) -> SkillShare | None:
+    """The rubric skill with the lowest average share of its points across scorecards (the Slack Home tab's)."""
+    totals: dict[str, list[float]] = {}
+    for card in cards:
+        for skill, share in skill_shares(card).items():
+            totals.setdefault(skill, []).append(share)
+    weakest = _weakest(totals)
+    if weakest is None:
+        return None
+    return {"skill": weakest, "name": SKILL_NAMES[weakest], "share": round(mean(totals[weakest]), 3)}
 
 
 def progress(sessions: Iterable[ScoredSession]) -> list[TraineeProgress]:

@@ -19,6 +19,7 @@ from bot.store.db import check_revision
 from bot.web.auth import SignInLimiter, SignInRequired
 from bot.web.routes import admin, api, assignments, coach, exports, progress, trainee
 from bot.web.security import SessionAndHeaders
+from bot.web.trainer_api import router as trainer_api
 from bot.web.views import render
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +40,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in (api.router, trainee.router, exports.router, coach.router, assignments.router, progress.router, admin.router):
         app.include_router(router)
+    app.include_router(trainer_api)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _: SignInRequired) -> Response:
