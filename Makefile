@@ -37,6 +37,7 @@ rasa-data: ## regenerate data/nlu/generated_*.yml from scenarios and skill examp
 
 bench: setup ## benchmarks; results go to docs/benchmarks.md
 	$(PY) -m bench
+	$(PY) -m bench.playtests
 
 clean: ## remove trained models, local databases and caches (keeps the environments)
 	rm -rf models/*.tar.gz models/.trained var/*.db .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,7 @@ from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
 from bot.store.db import check_revision, session_scope
+from bot.turn import take_turn
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +183,9 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
         if len(text) > limit:
             return Exchange([coach(too_long(len(text), limit))], state_data, session_id, _payload(state, session_id))
         try:
-            detector = get_detector()
-            detections = detector.judge_promises(
-                detector.detect(text, context, scenario.feelings), scenario.realistic_expectations, scenario.overpromises)
+            outcome = take_turn(scenario, state, text, context, get_detector(), waited_seconds=waited)
+            detections, new_state, reply = outcome.detections, outcome.state, outcome.reply
             repository.add_detections(db, turn.id, detections)
-            new_state, reply = engine.step(scenario, state, text, detections, waited_seconds=waited)
             repository.record_turn(
                 db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
                 details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},

@@ -1,0 +1,70 @@
+"""The play-test corpus is well formed, and the believability checks of its benchmark judge replies as stated."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.playtests import echoed, sessions, stacked_acknowledgements
+from bot.scenarios.loader import load_library
+from bot.skills.labels import LABELS, Detection
+from bot.turn import play_lines
+from tests.conftest import SCENARIOS, det
+
+CORPUS = sessions()
+LIBRARY = load_library(SCENARIOS)
+KINDS = {"excellent", "average", "careless", "rude", "chat_typist", "unusual_good", "over_promiser", "careful"}
+
+
+def test_the_corpus_covers_every_scenario_and_difficulty_from_two_writers() -> None:
+    assert len(CORPUS) >= 40
+    assert {s["scenario"] for s in CORPUS} == set(LIBRARY.scenarios)
+    assert {s["difficulty"] for s in CORPUS} == {"patient", "impatient", "angry"}
+    assert len({s["writer"] for s in CORPUS}) >= 2
+    assert len({s["id"] for s in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("session", CORPUS, ids=lambda s: s["id"])
+def test_each_session_is_playable_and_says_what_a_coach_expects(session: dict) -> None:  # type: ignore[type-arg]
+    scenario = LIBRARY.get(session["scenario"])
+    assert scenario is not None and session["difficulty"] in scenario.difficulties
+    assert session["trainee_kind"] in KINDS
+    assert session["lines"] and all(isinstance(line, str) and line.strip() for line in session["lines"])
+    low, high = session["band"]
+    assert 0 <= low < high <= 100
+    must, must_not = set(session.get("must_credit") or []), set(session.get("must_not_credit") or [])
+    assert must <= set(LABELS) and must_not <= set(LABELS) and not must & must_not
+
+
+def test_a_reply_that_repeats_five_words_of_the_trainee_echoes_it() -> None:
+    trainee = "I can bring drinks over while you wait, on the house."
+    assert echoed(trainee, "Okay, let's do that: bring drinks over while you wait.")
+    assert not echoed(trainee, "Drinks while I wait? That would help, thank you.")
+
+
+def test_short_acknowledgements_in_a_row_are_stacked() -> None:
+    assert stacked_acknowledgements("Yes, exactly. Thank you for understanding. That's correct. No, I don't think so.")
+    assert stacked_acknowledgements("Thanks. Thank you! Thanks again. Bye!")
+    assert not stacked_acknowledgements("Yes, that's right. The wrap still hasn't come and my meeting is at one.")
+
+
+class KeywordDetector:
+    """A stand-in for the detectors: a greeting is greet_acknowledge, anything with 'calm down' is dismissive."""
+
+    def detect(self, text: str, context: object = None, felt: object = ()) -> list[Detection]:
+        if "calm down" in text.lower():
+            return [det("dismissive", text)]
+        return [det("greet_acknowledge", text)] if text.lower().startswith("hi") else []
+
+    def judge_promises(self, detections: list[Detection], realistic: object, overpromises: object) -> list[Detection]:
+        return list(detections)
+
+
+def test_a_script_is_played_turn_by_turn_and_scored_as_end_does() -> None:
+    scenario = LIBRARY.get("cafe_late_order")
+    assert scenario is not None
+    played = play_lines(scenario, "patient", ["Hi, thanks for waiting.", "ok", "calm down"], KeywordDetector())
+    speakers = [t.speaker for t in played.turns]
+    assert speakers[:2] == ["customer", "trainee"] and speakers.count("trainee") == 3
+    assert all(t.text.strip() for t in played.turns if t.speaker == "customer")
+    assert played.state.ended and played.card["skills"]["greet_acknowledge"]["points"] == 15
+    assert any(e["skill"] == "dismissive" and e["points"] < 0 for e in played.card["evidence"])
