@@ -134,6 +134,18 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_endpoints(args: argparse.Namespace) -> int:
+    from bot.rasa_endpoints import EndpointsError, write
+
+    try:
+        write(Path(args.out))
+    except EndpointsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_secret(args: argparse.Namespace) -> int:
     from bot.settings import local_secret
 
@@ -200,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_db_upgrade)
     db.add_parser("check", help="exit 1 unless the database is at the newest revision").set_defaults(func=cmd_db_check)
 
+    endpoints = commands.add_parser("endpoints", help="write Rasa's endpoints file from ACTION_SERVER_URL, TRACKER_STORE_URL, REDIS_URL")
+    endpoints.add_argument("--out", default="var/endpoints.yml")
+    endpoints.set_defaults(func=cmd_endpoints)
+
     secret = commands.add_parser("secret", help="print a shared secret (from the environment, else generated under var/secrets/)")
     secret.add_argument("name", choices=["RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "SESSION_SECRET"])
     secret.set_defaults(func=cmd_secret)
@@ -222,8 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    from bot.store.db import DatabaseNotReady
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except DatabaseNotReady as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

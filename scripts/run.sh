@@ -16,6 +16,12 @@ export WEB_PORT
 bash scripts/setup.sh all
 bash scripts/train.sh
 mkdir -p var/log
+# Rasa's endpoints from the environment (ACTION_SERVER_URL, TRACKER_STORE_URL, REDIS_URL; see docs/deploy.md),
+# unless RASA_ENDPOINTS names a file of your own.
+if [ -z "${RASA_ENDPOINTS:-}" ]; then
+  .venv/bin/python -m bot endpoints --out var/endpoints.yml
+  RASA_ENDPOINTS=var/endpoints.yml
+fi
 # Migrate once, before the services start: they only check the revision.
 .venv/bin/python -m bot db upgrade
 
@@ -50,7 +56,7 @@ $own_session .venv/bin/python -m bot web --host "$WEB_HOST" --port "$WEB_PORT" >
 # shellcheck disable=SC2086 # WEB_ORIGINS is a list of origins
 $own_session .venv-rasa/bin/rasa run -i "$RASA_HOST" --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors $WEB_ORIGINS \
   --port "$RASA_PORT" --model models/service-trainer.tar.gz \
-  --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials "${RASA_CREDENTIALS:-credentials.yml}" > var/log/rasa.log 2>&1 & pids+=($!)
+  --endpoints "$RASA_ENDPOINTS" --credentials "${RASA_CREDENTIALS:-credentials.yml}" > var/log/rasa.log 2>&1 & pids+=($!)
 
 wait_for() {  # name url pid
   local name=$1 url=$2 pid=$3

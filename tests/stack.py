@@ -60,7 +60,7 @@ class Stack:
                 "ACTION_SERVER_URL": self.action_url, "REPLY_TIMEOUT_SECONDS": "4",
                 "RASA_AUTH_TOKEN": self.rasa_token, "ACTION_SERVER_TOKEN": self.action_token, "RASA_TELEMETRY_ENABLED": "false",
                 "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "TRAINER_API_URL": self.web_url, **self.extra_env}
+                "TRAINER_API_URL": self.web_url, "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}", **self.extra_env}
 
     def migrate(self) -> None:
         """`bot db upgrade`, as make run does before the services start."""
@@ -80,16 +80,15 @@ class Stack:
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         self.wait("web", f"{self.web_url}/health")
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
+        """A Rasa server whose endpoints `bot endpoints` makes from this stack's environment, as make run does."""
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: ${{ACTION_SERVER_TOKEN}}\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
-            'lock_store:\n  type: "in_memory"\n', encoding="utf-8")
-        log = self.logs["rasa"] = open(self.workdir / "rasa.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.processes["rasa"] = subprocess.Popen(
+        subprocess.run([str(PYTHON), "-m", "bot", "endpoints", "--out", str(endpoints)], cwd=PROJECT_ROOT, env=self.env(),
+                       check=True, capture_output=True, timeout=120)
+        log = self.logs[name] = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.processes[name] = subprocess.Popen(
             [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", "--auth-token", self.rasa_token, "--cors", self.web_url,
-             "--port", str(self.rasa_port), "--model", str(MODEL),
+             "--port", str(port or self.rasa_port), "--model", str(MODEL),
              "--endpoints", str(endpoints), "--credentials", str(self.credentials)],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
 
@@ -135,12 +134,13 @@ class Stack:
         return response.json()  # type: ignore[no-any-return]
 
 
-def start_stack(workdir: Path, credentials: Path | None = None, extra_env: dict[str, str] | None = None, web: bool = False) -> Stack:
+def start_stack(workdir: Path, credentials: Path | None = None, extra_env: dict[str, str] | None = None, web: bool = False,
+                database_url: str | None = None) -> Stack:
     """Both servers (and the web app if asked), up and answering; Rasa with other credentials and env if given."""
     missing = [str(p.relative_to(PROJECT_ROOT)) for p in (RASA, MODEL) if not p.exists()]
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run `make test`, which sets up and trains first")
-    stack = Stack(workdir, f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db",
+    stack = Stack(workdir, database_url or f"sqlite:///{workdir / 'trainer.db'}", workdir / "rasa_tracker.db",
                   credentials=credentials or PROJECT_ROOT / "credentials.yml", extra_env=dict(extra_env or {}))
     stack.migrate()
     stack.start_actions()
