@@ -113,6 +113,9 @@ def bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Complete
 def test_users_add_import_and_ensure_admin_on_the_command_line(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     env.pop("ADMIN_PASSWORD", None)
+    unmigrated = bot("users", "ensure-admin", env=env)
+    assert unmigrated.returncode == 2 and "bot db upgrade" in unmigrated.stderr and "Traceback" not in unmigrated.stderr
+    assert bot("db", "upgrade", env=env).returncode == 0, "make run migrates before it ensures an admin"
     first = bot("users", "ensure-admin", env=env)
     assert first.returncode == 0, first.stderr
     assert "Created the first admin" in first.stderr and "as 'admin' with the password: " in first.stderr

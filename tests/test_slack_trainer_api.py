@@ -39,7 +39,7 @@ def test_scenarios_come_with_the_words_trainees_call_them_by(web: TestClient) ->
 
 def test_a_trainees_summary_lists_sessions_from_every_channel_with_the_weakest_skill(web: TestClient) -> None:
     ended = practice.begin("U1_C1_1.1", "cafe_late_order", "angry", channel="slack", trainee="alice@example.com")
-    practice.finish(ended.state, ended.session_id)
+    practice.finish(ended.state, ended.session_id, sender_id="U1_C1_1.1")
     running = practice.begin("alice-web", "cafe_late_order", "patient", channel="socketio", trainee="alice@example.com")
     practice.begin("someone-else", "cafe_late_order", "patient", trainee="bob")
     with web:
