@@ -126,11 +126,11 @@ def report(results: list[SessionResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path = REPORT) -> None:
-    """Replace (or add) the play-test section of the benchmarks page, leaving the rest as it is."""
+def write_section(text: str, path: Path = REPORT, section: str = SECTION) -> None:
+    """Replace (or add) one section of the benchmarks page, leaving the rest as it is."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION in current:
-        before, _, rest = current.partition(SECTION)
+    if section in current:
+        before, _, rest = current.partition(section)
         following = rest.find("\n## ")
         current = before + text + (rest[following + 1:] if following >= 0 else "")
     else:

@@ -1,0 +1,156 @@
+"""Load: N simulated trainees playing whole sessions at once through Rasa's REST channel, against the real stack
+and, in the same run, against a plain Rasa bot with no custom actions (`rasa init`'s), to compare.
+
+Reports reply latency (p50/p95/p99), turns per second, errors, and turns sent against turns stored; writes its
+section of docs/benchmarks.md. Run: `.venv/bin/python -m bench.load [--trainees 50]` (a few minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench.playtests import sessions, write_section
+from tests.stack import RASA, Stack, free_port, start_stack
+
+SECTION = "## Load"
+LINES_PER_SESSION = 6
+
+
+@dataclass
+class LoadResult:
+    """What one load run measured."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    sent: int = 0
+    seconds: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def _trainee(url: str, sender: str, lines: list[str], result: LoadResult) -> None:
+    with httpx.Client(timeout=120) as client:
+        for text in lines:
+            started = time.perf_counter()
+            try:
+                response = client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+                ok = response.status_code == 200 and bool(response.json())
+            except httpx.HTTPError:
+                ok = False
+            result.latencies.append(time.perf_counter() - started)
+            result.sent += 1
+            result.errors += not ok
+
+
+def run_load(url: str, scripts: list[list[str]], prefix: str) -> LoadResult:
+    """Every script played at once by its own simulated trainee."""
+    result = LoadResult()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(scripts)) as pool:
+        for i, lines in enumerate(scripts):
+            pool.submit(_trainee, url, f"{prefix}-{i}", lines, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scripts_for(trainees: int) -> list[list[str]]:
+    """Whole sessions from the play-test corpus, one per trainee (round robin), each opened with /start."""
+    corpus = sessions()
+    out = []
+    for i in range(trainees):
+        item = corpus[i % len(corpus)]
+        start = f'/start{{"scenario": "{item["scenario"]}", "difficulty": "{item["difficulty"]}"}}'
+        out.append([start, *item["lines"][:LINES_PER_SESSION]])
+    return out
+
+
+def stored_turns(stack: Stack, prefix: str) -> int:
+    """Trainee turns in the app tables, plus one per started session (the /start line)."""
+    with sqlite3.connect(stack.database_url.removeprefix("sqlite:///")) as db:
+        turns = db.execute("SELECT COUNT(*) FROM turns t JOIN practice_sessions s ON s.id = t.session_id "
+                           "WHERE s.sender_id LIKE ? AND t.speaker = 'trainee'", (f"{prefix}-%",)).fetchone()[0]
+        started = db.execute("SELECT COUNT(*) FROM practice_sessions WHERE sender_id LIKE ?", (f"{prefix}-%",)).fetchone()[0]
+    return int(turns) + int(started)
+
+
+def plain_rasa(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`rasa init`'s bot (no custom actions), trained and serving REST on a free port."""
+    subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(workdir)], cwd=workdir, check=True,
+                   capture_output=True, timeout=1800)
+    port = free_port()
+    process = subprocess.Popen([str(RASA), "run", "-i", "127.0.0.1", "--port", str(port)], cwd=workdir,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(1)
+    process.kill()
+    raise RuntimeError("the plain Rasa bot did not come up")
+
+
+def report(trainees: int, ours: LoadResult, stored: int, plain: LoadResult) -> str:
+    from bench.__main__ import commit, machine
+
+    def row(name: str, r: LoadResult) -> str:
+        return (f"| {name} | {r.percentile(0.5):.2f} s | {r.percentile(0.95):.2f} s | {r.percentile(0.99):.2f} s | "
+                f"{r.sent / r.seconds:.1f} | {r.errors} |")
+
+    ratio = ours.percentile(0.95) / plain.percentile(0.95) if plain.percentile(0.95) else float("inf")
+    return "\n".join([
+        SECTION, "", f"{trainees} simulated trainees at once, each playing a whole session ({LINES_PER_SESSION} lines after "
+        f"/start, from the play-test corpus) through Rasa's REST channel (`python -m bench.load`), at commit {commit()} "
+        f"on {machine()}.", "",
+        "| server | p50 | p95 | p99 | turns/s | errors |", "|---|---|---|---|---|---|",
+        row("this product (Rasa + action server + detectors)", ours), row("plain Rasa bot, no custom actions", plain), "",
+        f"Turns sent {ours.sent}, stored {stored} ({'none lost' if stored == ours.sent else '**some lost**'}). "
+        f"p95 against the plain bot's: {ratio:.1f}× (target ≤ 1.5×: {'met' if ratio <= 1.5 else '**not met**'}).", ""])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both loads and write the report."""
+    parser = argparse.ArgumentParser(prog="python -m bench.load")
+    parser.add_argument("--trainees", type=int, default=50)
+    args = parser.parse_args(argv)
+    scripts = scripts_for(args.trainees)
+    workdir = Path(tempfile.mkdtemp(prefix="trainer-load-"))
+    try:
+        (workdir / "stack").mkdir()
+        stack = start_stack(workdir / "stack")
+        try:
+            ours = run_load(stack.rasa_url, scripts, "load")
+            stored = stored_turns(stack, "load")
+        finally:
+            stack.stop()
+        (workdir / "plain").mkdir()
+        process, url = plain_rasa(workdir / "plain")
+        try:
+            plain = run_load(url, [["hello", *lines[1:]] for lines in scripts], "plain")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    text = report(args.trainees, ours, stored, plain)
+    write_section(text, section=SECTION)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
