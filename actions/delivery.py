@@ -20,12 +20,13 @@ SERVER_TROUBLE = "Sorry - the training server hit a problem and could not do tha
 
 
 def trainee_of(tracker: Tracker) -> str | None:
-    """The trainee's name or staff id, if the channel sent one in the message metadata."""
+    """The trainee the channel named in the message metadata, if it may (a signed pass, or a vouching channel)."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             metadata = event.get("metadata") or {}
-            value = metadata.get("trainee") if isinstance(metadata, dict) else None
-            return str(value) if value else None
+            if not isinstance(metadata, dict):
+                return None
+            return practice.attributed(metadata.get("trainee"), metadata.get("trainee_pass"), channel_of(tracker))
     return None
 
 

@@ -86,6 +86,15 @@ def ignored_choices(command: str, scenario: str | None, difficulty: str | None) 
             '/start{"scenario": "cafe_late_order", "difficulty": "angry"}).')
 
 
+def attributed(claimed: Any, given_pass: Any, channel: str) -> str | None:
+    """The trainee named in a message's metadata, when the channel vouches for it or it carries the account's pass."""
+    from bot.attribution import attributed_trainee
+
+    name = claimed if isinstance(claimed, str) else None
+    token = given_pass if isinstance(given_pass, str) else None
+    return attributed_trainee(name, token, channel, get_settings().session_secret.encode())
+
+
 def _scenario(scenario_id: str | None) -> Scenario:
     lib = library()
     wanted = scenario_id or get_settings().default_scenario

@@ -48,10 +48,18 @@ def test_every_action_is_in_the_domain() -> None:
     assert sorted(a().name() for a in ALL_ACTIONS) == sorted(DOMAIN["actions"])
 
 
+def signed(trainee: str) -> dict[str, str]:
+    """Metadata as the signed-in web page sends it: the account's name and its pass."""
+    from bot.attribution import trainee_pass
+    from bot.settings import get_settings
+
+    return {"trainee": trainee, "trainee_pass": trainee_pass(trainee, get_settings().session_secret.encode())}
+
+
 def test_start_introduces_the_customer_and_sets_the_slots(temp_db: str) -> None:
     entities = [{"entity": "scenario", "value": "cafe_late_order"}, {"entity": "difficulty", "value": "impatient"}]
     dispatcher, events = run(ActionStartPractice, tracker('/start{"scenario":"cafe_late_order"}', "start", entities=entities,
-                                                          metadata={"trainee": "Sam Lee"}))
+                                                          metadata=signed("Sam Lee")))
     assert "Café" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[-1]["custom"]["data"]["stage"] == "receiving"
     slots = slots_of(events)
@@ -61,6 +69,17 @@ def test_start_introduces_the_customer_and_sets_the_slots(temp_db: str) -> None:
 
     with session_scope() as db:
         assert repository.latest_session(db, "trainee-42").trainee == "Sam Lee"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("metadata", [{"trainee": "Sam Lee"}, {"trainee": "Sam Lee", "trainee_pass": "forged"},
+                                      {"trainee": "Sam Lee", "trainee_pass": 7}, {"trainee": ["x"]}])
+def test_a_trainee_named_without_their_pass_is_not_credited_the_session(temp_db: str, metadata: dict[str, Any]) -> None:
+    run(ActionStartPractice, tracker("/start", "start", metadata=metadata))
+    from bot.store import repository
+    from bot.store.db import session_scope
+
+    with session_scope() as db:
+        assert repository.latest_session(db, "trainee-42").trainee == "trainee-42"  # type: ignore[union-attr]
 
 
 def test_an_unknown_scenario_gets_a_clear_message(temp_db: str) -> None:

@@ -148,6 +148,7 @@ def test_an_over_long_message_gets_a_clear_reply_and_is_stored(stack: Stack, siz
     (b'{"sender": "x", "message": "hi", "metadata": "not an object"}', "'metadata' must be"),
     (json.dumps({"sender": "s" * 300, "message": "hi"}).encode(), "at most 128"),
     (b'{"sender": "x", "message": "\xff\xfe invalid utf-8"}', "must be JSON"),
+    (b'{"sender": "x", "message": "hi", "input_channel": "slack"}', "set by the server"),
 ])
 def test_malformed_rest_requests_get_a_clear_400(stack: Stack, body: bytes, problem: str) -> None:
     response = post_rest(stack, body)

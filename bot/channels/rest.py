@@ -22,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 #: Rasa's tracker store and the app tables key conversations on the sender id (255 characters at most there).
 MAX_SENDER_CHARS = 128
-MAX_CHANNEL_CHARS = 32
 MAX_METADATA_BYTES = 16 * 1024
 #: Said when the action server gave no answer (down or restarting): the message itself is in the tracker store.
 STEPPED_AWAY = (
@@ -50,9 +49,9 @@ def checked_body(raw: bytes) -> dict[str, Any]:
         raise RequestProblem(f"'sender' must be at most {MAX_SENDER_CHARS} printable characters")
     if not isinstance(body.get("message"), str):
         raise RequestProblem("'message' is required and must be a text")
-    channel = body.get("input_channel")
-    if channel is not None and (not isinstance(channel, str) or len(channel) > MAX_CHANNEL_CHARS):
-        raise RequestProblem(f"'input_channel' must be a text of at most {MAX_CHANNEL_CHARS} characters")
+    if body.get("input_channel") not in (None, "rest"):
+        # Another channel's name would let a client claim, say, Slack's vouching for its trainee (bot/attribution.py).
+        raise RequestProblem("'input_channel' is set by the server: leave it out")
     metadata = body.get("metadata")
     if metadata is not None:
         if not isinstance(metadata, dict):
@@ -83,7 +82,7 @@ class GuardedRestInput(RestInput):
             except RequestProblem as problem:
                 return response.json({"error": str(problem)}, status=400)
             sender, text = body["sender"], body["message"]
-            channel = body.get("input_channel") or self.name()
+            channel = self.name()
             metadata: dict[str, Any] | None = body.get("metadata")
             if request.args.get("stream", "").lower() in ("1", "true", "yes"):
                 stream = self.stream_response(on_new_message, text, sender, channel, metadata)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from bot.attribution import trainee_pass
 from bot.practice import library
 from bot.settings import get_settings
 from bot.skills.labels import STAGES
@@ -80,6 +81,8 @@ def practice_page(request: Request, user: User = Depends(signed_in), db: Session
     config = {
         "rasaUrl": settings.rasa_public_url,
         "trainee": user.username,
+        # Lets the page name this account as the trainee in what it sends Rasa (bot/attribution.py).
+        "traineePass": trainee_pass(user.username, settings.session_secret.encode()),
         "stages": list(STAGES),
         "replyTimeoutMs": int(settings.reply_timeout_seconds * 1000),
         "scenarios": [{**s.summary(), "setting": s.setting} for s in items],

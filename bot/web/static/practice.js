@@ -112,7 +112,7 @@
   }
 
   function emit(text) {
-    socket.emit("user_uttered", { message: text, session_id: sender, metadata: { trainee: cfg.trainee } });
+    socket.emit("user_uttered", { message: text, session_id: sender, metadata: { trainee: cfg.trainee, trainee_pass: cfg.traineePass } });
     waiting(true);
   }
 
