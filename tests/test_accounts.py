@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from bot.settings import PROJECT_ROOT
 from bot.store import accounts
 from bot.store.db import MIGRATIONS, migrate, session_scope
+from tests.pg import as_sqlalchemy, temporary_database
 from tests.stack import PYTHON
 
 
@@ -59,26 +60,12 @@ def test_the_accounts_migration_attaches_stored_sessions_to_accounts(tmp_path: P
 
 
 def test_the_accounts_migration_on_postgresql() -> None:
-    psycopg = pytest.importorskip("psycopg")
-    admin_url = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {admin_url} ({exc.__class__.__name__})")
-    name = f"trainer_accounts_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    try:
+    with temporary_database("trainer_accounts") as plain:
+        url = as_sqlalchemy(plain)
         migrate_with_old_sessions(url)
         check_sessions_attached(url)
         command.downgrade(alembic(url), "0001")
         command.upgrade(alembic(url), "head")
-    finally:
-        from bot.store.db import engine_for
-
-        engine_for(url).dispose()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_a_placeholder_account_is_activated_and_later_sessions_attach(temp_db: str) -> None:

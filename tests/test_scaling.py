@@ -3,21 +3,19 @@ interleaved turns of the same conversations, with nothing lost or reordered (rea
 
 from __future__ import annotations
 
-import os
 import random
 import socket
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from tests.pg import as_sqlalchemy, temporary_database
 from tests.stack import Stack, free_port, start_stack
 
 pytestmark = [pytest.mark.rasa, pytest.mark.models]
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = ("127.0.0.1", 6379)
 CONVERSATIONS = 4
 ROUNDS = 3  # each round sends two lines of every conversation at once, one to each Rasa server
@@ -34,23 +32,10 @@ def _redis_answers() -> bool:
 
 @pytest.fixture(scope="module")
 def databases() -> Iterator[tuple[str, str]]:
-    psycopg = pytest.importorskip("psycopg")
     if not _redis_answers():
         pytest.skip(f"no Redis at {REDIS[0]}:{REDIS[1]}: the lock store several Rasa servers need")
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {ADMIN_URL} ({exc.__class__.__name__}); set TEST_POSTGRES_ADMIN to run this test")
-    names = [f"trainer_scale_{uuid.uuid4().hex[:8]}", f"tracker_scale_{uuid.uuid4().hex[:8]}"]
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield base.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with temporary_database("trainer_scale") as app, temporary_database("tracker_scale") as tracker:
+        yield as_sqlalchemy(app), tracker
 
 
 @pytest.fixture(scope="module")

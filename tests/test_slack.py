@@ -24,20 +24,12 @@ from bot.settings import PROJECT_ROOT
 from tests.blockkit import check_blocks, check_view
 from tests.fake_slack import Call, FakeSlack, message_event, signed
 from tests.stack import Stack, start_stack
+from tests.test_integration import SKILLED
 
 pytestmark = [pytest.mark.rasa, pytest.mark.models]
 
 SECRET = "test-signing-secret"
 WEB = "https://trainer.example"
-SKILLED = [
-    "Hi there, thanks for waiting, and sorry it's taken so long. What happened?",
-    "Oh no, that sounds really frustrating, especially when you're in a rush.",
-    "How is this affecting the rest of your day?",
-    "So you ordered a wrap and a flat white twenty minutes ago and we gave you a latte.",
-    "I can make you a fresh flat white and pack the wrap to take away. It'll be ready in about five minutes.",
-    "Would that work for you?",
-    "Is everything sorted to your satisfaction now? Thank you for your patience.",
-]
 _ts = count(1)
 
 

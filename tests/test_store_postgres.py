@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from bot.settings import get_settings
-
-ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.pg import as_sqlalchemy, temporary_database
 
 
 @pytest.fixture
 def postgres_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {ADMIN_URL} ({exc.__class__.__name__}); set TEST_POSTGRES_ADMIN to run this test")
-    name = f"trainer_test_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     from bot import practice
-    from bot.store.db import engine_for, migrate
+    from bot.store.db import migrate
 
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
-    practice._database_ready.cache_clear()
-    migrate(url)
-    try:
-        yield url
-    finally:
-        engine_for(url).dispose()
+    with temporary_database("trainer_test") as plain:
+        url = as_sqlalchemy(plain)
+        monkeypatch.setenv("DATABASE_URL", url)
         get_settings.cache_clear()
         practice._database_ready.cache_clear()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        migrate(url)
+        try:
+            yield url
+        finally:
+            get_settings.cache_clear()
+            practice._database_ready.cache_clear()
 
 
 def test_a_session_is_stored_and_scored_on_postgresql(postgres_url: str) -> None:
