@@ -40,13 +40,14 @@ source scripts/slack-env.sh
 
 pids=()
 stop() {
-  trap - INT TERM EXIT
-  say "stopping..."
+  trap - INT TERM HUP EXIT
+  trap '' PIPE  # the terminal or a pipe may be gone already: stop the services all the same
+  say "stopping..." || true
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  say "stopped."
+  say "stopped." || true
 }
-trap 'stop; exit 0' INT TERM
+trap 'stop; exit 0' INT TERM HUP
 trap stop EXIT
 
 # Each child in its own session, so Ctrl-C reaches only this script, which stops them in order.
