@@ -79,7 +79,7 @@ def stacked_acknowledgements(reply: str) -> bool:
 
 def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
     """Play one scripted session and judge it against its coach's expectations."""
-    from bot.turn import play_lines
+    from bot.play import play_lines
 
     played = play_lines(library.get(item["scenario"]), item["difficulty"], item["lines"], detector)
     touched = {e["skill"] for e in played.card["evidence"]}

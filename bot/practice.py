@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from bot.play import take_turn
 from bot.scenarios import engine
 from bot.scenarios.loader import Library, load_library
 from bot.scenarios.model import Scenario
@@ -20,7 +21,6 @@ from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
 from bot.store.db import check_revision, session_scope
-from bot.turn import take_turn
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bench.playtests import echoed, sessions, stacked_acknowledgements
+from bot.play import play_lines
 from bot.scenarios.loader import load_library
 from bot.skills.labels import LABELS, Detection
-from bot.turn import play_lines
 from tests.conftest import SCENARIOS, det
 
 CORPUS = sessions()

@@ -1,4 +1,4 @@
-"""One trainee turn in the pure core: the skills in what they said, then the customer's reaction; and a whole
+"""Playing the customer in the pure core: one trainee turn (the skills in what they said, then the customer's reaction) and a whole
 scripted session played that way (for play-tests and benchmarks). No Rasa, HTTP or database here.
 """
 
