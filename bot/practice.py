@@ -23,6 +23,8 @@ from bot.store import repository
 from bot.store.db import check_revision, session_scope
 
 log = logging.getLogger(__name__)
+#: The sender id column's length (the app tables and Rasa's tracker store alike).
+MAX_SENDER_CHARS = 255
 
 
 class PracticeError(ValueError):
@@ -121,6 +123,8 @@ def _payload(state: engine.PracticeState, session_id: str, reply: engine.Custome
 
 def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, channel: str = "rest", trainee: str | None = None) -> Exchange:
     """Start a new session: the customer arrives."""
+    if len(sender_id) > MAX_SENDER_CHARS:
+        raise PracticeError(f"This conversation's sender id is {len(sender_id):,} characters long; at most {MAX_SENDER_CHARS} are kept.")
     scenario = _scenario(scenario_id)
     level = difficulty or get_settings().default_difficulty
     if level not in scenario.difficulties:

@@ -82,6 +82,13 @@ def test_a_trainee_named_without_their_pass_is_not_credited_the_session(temp_db:
         assert repository.latest_session(db, "trainee-42").trainee == "trainee-42"  # type: ignore[union-attr]
 
 
+def test_a_sender_id_longer_than_its_column_is_refused_with_a_message(temp_db: str) -> None:
+    from bot import practice
+
+    with pytest.raises(practice.PracticeError, match="at most 255 are kept"):
+        practice.begin("x" * 300, "cafe_late_order", "patient")
+
+
 def test_an_unknown_scenario_gets_a_clear_message(temp_db: str) -> None:
     dispatcher, events = run(ActionStartPractice, tracker("/start", "start", entities=[{"entity": "scenario", "value": "moon_base"}]))
     assert slots_of(events) == {"scenario": None, "difficulty": None}
