@@ -164,8 +164,8 @@ CONTEXT_GROUPS = ("too thin to check (\"Mm.\", \"Yeah.\")", "shares a content wo
 
 def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
     """What the client's last words give a restatement to be checked against (counts only, no text)."""
+    from bot.language.text import tidy
     from bot.skills.detector import _content_lemmas, informative
-    from bot.skills.speech import tidy
 
     untagged = ["parser", "ner"]  # content words need tags and lemmas only, as in the detector's own context check
     docs = detector.nlp.pipe([tidy(r["text"]) for r in rows], disable=untagged)
@@ -177,7 +177,7 @@ def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
 
 def _disagreements(detector: Any, questions: list[dict[str, Any]], predicted: list[str]) -> Counter[tuple[str, str]]:
     """Where we and the AnnoMI coder disagree, by the plain form of the last question (counts only, no text)."""
-    from bot.skills.speech import tidy
+    from bot.language.text import tidy
 
     counts: Counter[tuple[str, str]] = Counter()
     for question, guess in zip(questions, predicted, strict=True):

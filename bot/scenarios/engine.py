@@ -8,12 +8,12 @@ Nothing here touches Rasa, HTTP or a database.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bot.language import TIME_WORDS, alternatives, as_customer_clause, gist, mid_sentence, sentence_case, swap_person
+from bot.language import Offer, describe_offer, mid_sentence, sentence_case, swap_person
+from bot.language.text import key_words, long_words, words
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.skills.labels import Detection
 
@@ -304,15 +304,16 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
     if "closed_question" in found and not answered and not agreement_asked and "bridge" not in found:
         turn.say("closed_answer")
         turn.progress = True
-    clause = as_customer_clause(found["offer_options"].span) if "offer_options" in found else ""
-    if clause and not _REFUSAL.search(clause):  # "I can't refund it without a receipt" informs; it offers nothing
+    heard = _offer(found["offer_options"]) if "offer_options" in found else None
+    if heard and heard.clause and not heard.refused:  # "I can't refund it without a receipt" informs; it offers nothing
         # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
-        offer = gist(_preferred(scenario, alternatives(clause)))
+        chosen = _preferred(scenario, list(heard.options))
+        offer = heard.gists[chosen]
         state.offers.append(offer)
         turn.move(f"offer:{len(state.offers)}")
         turn.say("option_heard", offer=offer)
         state.stage = "helping"
-        if TIME_WORDS.search(offer) and "set_expectation" not in found:
+        if heard.timed[chosen] and "set_expectation" not in found:
             state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
     if "set_expectation" in found:
         expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
@@ -377,25 +378,18 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         state.nps = final_nps(state)
 
 
-_REFUSAL = re.compile(r"\b(can'?t|can’t|cannot|can not|won'?t|won’t|unable to|not able to)\b", re.IGNORECASE)
-_LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
-                           "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
+def _offer(detection: Detection) -> Offer:
+    """An offer as the language pipeline read it: from the detection's details, or read from its span."""
+    details = detection.details
+    if details is not None and details.offer and details.options:
+        return Offer(details.offer, details.options, details.options, details.timed, details.refused)
+    return describe_offer(detection.span)
 
 
-def _words(text: str) -> set[str]:
-    """The words of a text, lower case, without the punctuation around them."""
-    return {w.strip(".,!?'\"").lower() for w in text.split()}
-
-
-def _content_words(text: str) -> set[str]:
-    """A fact's own longer words ('deadline', 'meeting'), which a question names only when it asks about that fact."""
-    return {w for w in _words(text) if len(w) >= 5}
-
-
-def _preferred(scenario: Scenario, options: list[str]) -> str:
+def _preferred(scenario: Scenario, options: list[str]) -> int:
     """Of the options offered, the one sharing most words with the customer's need (the first on a tie)."""
-    need = _words(scenario.need) - _LITTLE_WORDS
-    return max(options, key=lambda option: (len(need & (_words(option) - _LITTLE_WORDS)), -options.index(option)))
+    need = key_words(scenario.need)
+    return max(range(len(options)), key=lambda i: (len(need & key_words(options[i])), -i))
 
 
 def _not_ready_because(turn: _Turn) -> str | None:
@@ -415,11 +409,11 @@ def _not_ready_because(turn: _Turn) -> str | None:
 def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str | None:
     """A fact the customer has already given that a factual question asks for ("What was the order number?" after
     they said it), when it matches better than anything they have kept back."""
-    words = _words(question)
+    asked = words(question)
 
     def overlap(fact_id: str) -> int:
         fact = scenario.fact(fact_id)
-        return len(words & ({k.lower() for k in fact.keywords} | _content_words(fact.text)))
+        return len(asked & ({k.lower() for k in fact.keywords} | long_words(fact.text)))
 
     told = [fid for fid in dict.fromkeys(state.told) if overlap(fid)]
     if not told:
@@ -432,15 +426,15 @@ def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gai
     """The fact an open question draws out: the one it asks about, else the next kept back."""
     if not state.held_back:
         return None
-    words = _words(question)
+    asked = words(question)
     candidates = [scenario.fact(fid) for fid in state.held_back]
     if not high_gain:
         candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
-    best = max(candidates, key=lambda f: (len(words & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
-    if not words & {k.lower() for k in best.keywords}:
+    best = max(candidates, key=lambda f: (len(asked & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
+    if not asked & {k.lower() for k in best.keywords}:
         # Asked plainly about the very thing behind their request ("What time is your deadline?"), they say it;
         # otherwise an open question draws out the next fact they kept back.
-        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if words & _content_words(f.text)]
+        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if asked & long_words(f.text)]
         preferred = [f for f in candidates if (f.reveal == "high_gain") == high_gain]
         best = (named or preferred or candidates)[0]
     return best.id

@@ -8,7 +8,6 @@ Three sources of evidence, combined per sentence:
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -19,12 +18,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.language import TIME_WORDS, swap_person
-from bot.skills.feelings import feeling_families
-from bot.skills.labels import Detection
-from bot.skills.questions import AUX_START, LEADING_FILLERS, WH_WORDS, question_form
+from bot.language import Analysis, Sentence, describe_offer, known_feeling, swap_person, understand_many
+from bot.language.parse import feeling_words, lexicon
+from bot.language.questions import AUX_START, LEADING_FILLERS
+from bot.skills.labels import Details, Detection
 from bot.skills.reflection_form import ReflectionForm
-from bot.skills.speech import tidy
 
 #: labels decided by similarity to examples (the question labels come from grammar).
 MEANING_LABELS: tuple[str, ...] = (
@@ -80,6 +78,49 @@ _REFLECTIVE_FRAME = re.compile(
     r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
     re.IGNORECASE,
 )
+#: feelings a restatement can name to a complaint that names none.
+COMPLAINT_FEELINGS = lexicon().fits_complaint
+
+
+def known_family(feeling: str) -> str | None:
+    """The lexicon family of a scenario's feeling word."""
+    return known_feeling(feeling)
+
+
+def _families(analysis: Analysis) -> frozenset[str]:
+    """The feelings a customer message names or shows, whoever they are said of ("you ignored me", "it's a joke")."""
+    return analysis.families
+
+
+def _source(label: str, confidence: float, sims: dict[str, float]) -> str:
+    """Which part of the pipeline decided a label."""
+    if label in QUESTION_LABELS:
+        return "question form"
+    if label == "restate_feeling":
+        return "feelings and context"
+    if label == "restate_fact":
+        return "context"
+    return "similarity" if round(sims.get(label, -1.0), 3) == confidence else "rules"
+
+
+def _details(label: str, sentence: Sentence) -> Details | None:
+    """What the rest of the product needs of a detection: an offer's clause and time, a question's form and what it
+    asks about, the feeling named and whose it is."""
+    if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
+        question = sentence.question
+        return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
+    if label == "offer_options":
+        offer = describe_offer(sentence)
+        return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused,
+                       time=sentence.times[0].text if sentence.times else "")
+    if label in {"set_expectation", "follow_up", "overpromise"}:
+        return Details(time=sentence.times[0].text if sentence.times else "")
+    if label == "restate_feeling":
+        named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
+        return Details(feeling=named[0].family, whose=named[0].whose) if named else None
+    return None
+
+
 #: words a sentence needs before its shape alone counts where the customer's words are thin ("Mmh." does not).
 THIN_CONTEXT_WORDS = 3
 #: words a part of a sentence beside a reflected feeling needs to count as facts said back.
@@ -203,13 +244,13 @@ class SkillDetector:
 
     def detect_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> list[list[Detection]]:
         """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
-        felt_families = frozenset().union(*(feeling_families(feeling) for feeling in felt))
+        felt_families = frozenset(f for f in (known_family(feeling) for feeling in felt) if f)
         texts = [t or "" for t, _ in items]
         histories = [_messages(c) for _, c in items]
-        docs = list(self.nlp.pipe([tidy(t) for t in texts], batch_size=64))
+        analyses = understand_many(texts)
         heard = self._hear({m for history in histories for m in history})
-        sentences = [[c for s in doc.sents for c in _clauses(s) if c.text.strip()] for doc in docs]
-        flat = [_said(s) for sents in sentences for s in sents]
+        sentences = [list(analysis.sentences) for analysis in analyses]
+        flat = [_said(s.span) for sents in sentences for s in sents]
         vectors = self._encode(flat)
         shapes = self.reflection_form.probability(vectors) if self.reflection_form else np.zeros(len(flat))
         results: list[list[Detection]] = []
@@ -228,12 +269,11 @@ class SkillDetector:
     def _hear(self, messages: set[str]) -> dict[str, Heard]:
         """What each customer message gives a restatement to be checked against (each read once)."""
         unique = sorted(messages)
-        # The customer's words are only read for their content words and feelings: no parse or entities needed.
-        docs = self.nlp.pipe([tidy(m) for m in unique], batch_size=64, disable=["parser", "ner"])
-        vectors = self._encode([swap_person(m) for m in unique])
+        analyses = understand_many(unique)  # read once: content words, feelings and the words said from the trainee's side
+        vectors = self._encode([swap_person(a) for a in analyses])
         return {
-            message: Heard(1, frozenset(_content_lemmas(doc)), frozenset(feeling_families(_said(doc))), vectors[i : i + 1])
-            for i, (message, doc) in enumerate(zip(unique, docs, strict=True))
+            message: Heard(1, frozenset(_content_lemmas(a.doc)), _families(a), vectors[i : i + 1])
+            for i, (message, a) in enumerate(zip(unique, analyses, strict=True))
         }
 
     def judge_promises(self, detections: Sequence[Detection], realistic: Sequence[str], overpromises: Sequence[str]) -> list[Detection]:
@@ -272,10 +312,11 @@ class SkillDetector:
                 best[str(label)] = float(sim)
         return best
 
-    def _sentence(self, sent: Any, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
+    def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
+        sent = sentence.span
         text = _said(sent)
         lower = text.lower()
-        form = question_form(list(sent))
+        form = sentence.question
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
         sims = self._similarities(vector)
         none_sim = sims.get("none", 0.0)
@@ -296,7 +337,7 @@ class SkillDetector:
             labels["thank"] = max(labels.get("thank", 0), 0.9)
         elif "thank" in labels and not _THANKS.search(text):
             labels.pop("thank")
-        has_time = bool(TIME_WORDS.search(text)) or any(t.ent_type_ in {"DATE", "TIME"} for t in sent)
+        has_time = sentence.has_time
         future = bool(_FUTURE.search(text))
         declarative = not form.is_question
         contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
@@ -355,7 +396,7 @@ class SkillDetector:
             about = _about_the_customer(sent, form)
             if about and not _OFFER.search(text):
                 labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
-            feeling = self._restates_feeling(sent, said, form, about)
+            feeling = self._restates_feeling(sentence, said, about)
             if feeling:
                 labels["restate_feeling"] = feeling
                 if labels.get("dismissive", 0) < 0.85:
@@ -365,28 +406,38 @@ class SkillDetector:
             fact = self._restates_fact(sent, vector, shape, said, form, labels, about)
             if fact and not feeling:
                 labels["restate_fact"] = fact
-            elif feeling and (beside := _facts_beside_feeling(sent, said)):
+            elif feeling and (beside := _facts_beside_feeling(sentence, said)):
                 labels["restate_fact"] = beside
         evidence = original[sent.start_char : sent.end_char]
         start = sent.start_char + len(evidence) - len(evidence.lstrip())
         end = sent.end_char - len(evidence) + len(evidence.rstrip())
-        return [Detection(label, evidence.strip(), start, end, conf) for label, conf in labels.items()]
+        return [Detection(label, evidence.strip(), start, end, conf, _source(label, conf, sims), _details(label, sentence))
+                for label, conf in labels.items()]
 
-    def _restates_feeling(self, sent: Any, said: Heard, form: Any, about: bool) -> float | None:
-        """A feeling the customer expressed, reflected back to them (not asked about)."""
+    def _restates_feeling(self, sentence: Sentence, said: Heard, about: bool) -> float | None:
+        """A feeling the customer said or showed, reflected back to them (not asked about, not the trainee's own).
+
+        The feeling is theirs by the parse ("you're livid", "u must be so fed up", "I'd be furious too") or the
+        situation's ("That must be frustrating", "What an awful shock"). It must fit what they said: the same
+        family as a feeling they named or the scenario gives them, or, to a complaint that names none, a feeling
+        any complaint can carry (data/language/feelings.yml: `fits_complaint`)."""
+        form = sentence.question
         if form.is_question and form.open:
             return None
-        named = feeling_families(_said(sent))
-        if not named or not (about or _CUSTOMER_REF.search(_said(sent))):
+        text = _said(sentence.span)
+        theirs = [f for f in sentence.feelings if not f.negated and (
+            f.whose == "listener" or (f.whose == "situation" and (about or _CUSTOMER_REF.search(text))))]
+        named = {f.family for f in theirs}
+        if not named:
             return None
-        if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", _said(sent), re.I):
-            return None  # the trainee's own feeling
         if named & said.feelings:
             return 0.9
         if named & said.felt:
             return 0.8  # shown, not said: "I've rung three times this week" from a customer who is frustrated
         if not said.feelings and not said.informative:
             return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
+        if said.informative and not said.feelings and named & COMPLAINT_FEELINGS:
+            return 0.75  # "I'd be furious too" to "I took a day off and nobody came": shown, not named
         return None
 
     def _restates_fact(self, sent: Any, vector: np.ndarray, shape: float, said: Heard, form: Any, labels: dict[str, float],
@@ -418,9 +469,6 @@ class SkillDetector:
         return None
 
 
-_QUESTION_STARTS = AUX_START | WH_WORDS | {"shall", "ok", "okay", "alright", "right"}
-
-
 def _narrates(sent: Any, text: str) -> bool:
     """Tells what happened to the customer ("They promised it by Friday and it came on Monday"): a past-tense
     verb, no word that looks ahead but "by" or "next" (which can point back too), and not the trainee's own
@@ -430,35 +478,22 @@ def _narrates(sent: Any, text: str) -> bool:
     return not ahead and not own and any(t.tag_ == "VBD" for t in sent)
 
 
-def _facts_beside_feeling(sent: Any, said: Heard) -> float | None:
+def _facts_beside_feeling(sentence: Sentence, said: Heard) -> float | None:
     """Facts said back in a part of their own beside a reflected feeling: "Of course you're worried, your suit
     and the rings are in that bag." The cause named inside the feeling's own words ("annoyed after all that
     time on hold") is part of that reflection, not a separate restatement of facts."""
     parts: list[list[Any]] = [[]]
-    for token in sent:
+    starts = {f.start for f in sentence.feelings}
+    for token in sentence.span:
         if token.text in {",", ";", ":", "-", "—", "–"}:
             parts.append([])
         else:
             parts[-1].append(token)
-    rest = [t for part in parts if not feeling_families(" ".join(t.text for t in part)) for t in part]
+    rest = [t for part in parts if not any(t.idx in starts for t in part) for t in part]
     if sum(t.is_alpha for t in rest) < FACT_PART_WORDS:
         return None
     shared = _content_lemmas(rest) & said.lemmas
     return round(min(0.9, 0.6 + 0.1 * len(shared)), 3) if len(shared) >= 2 else None
-
-
-def _clauses(sent: Any) -> list[Any]:
-    """Split a sentence where a question starts after a comma or dash: '..., does that work for you'."""
-    cuts = [sent.start]
-    tokens = list(sent)
-    for i in range(1, len(tokens) - 1):
-        prev, token, nxt = tokens[i - 1], tokens[i], tokens[i + 1]
-        if prev.text in {",", "-", ";", "–", "—"} and token.lower_ in _QUESTION_STARTS and nxt.pos_ in {"PRON", "DET", "NOUN", "PROPN"}:
-            if token.lower_ in {"ok", "okay", "alright", "right"} and nxt.text != "?":
-                continue
-            cuts.append(token.i)
-    cuts.append(sent.end)
-    return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _said(span: Any) -> str:
@@ -537,7 +572,7 @@ def _content_lemmas(doc: Any) -> set[str]:
         for t in doc
         if _lemma(t).isdigit() or (
             t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
-            and not feeling_families(t.text)
+            and t.lemma_.lower() not in feeling_words() and t.lower_ not in feeling_words()
         )
     }
 

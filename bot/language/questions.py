@@ -1,10 +1,11 @@
-"""The form of a question, read from spaCy's tokens: open, closed, factual, high-gain."""
+"""The form of a question, read from spaCy's tokens: open, closed, either-or, factual, high-gain or a prompt for
+information ("Talk me through what happened", "send me ur postcode"), and what it asks about."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 WH_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
@@ -51,6 +52,7 @@ class Token(Protocol):
     tag_: str
     dep_: str
     is_punct: bool
+    i: int
 
     @property
     def head(self) -> Token:
@@ -68,6 +70,23 @@ class QuestionForm:
     either_or: bool = False
     #: asks the customer to pick one of the options just offered: "Which would suit you better?"
     choosing: bool = False
+    #: asks for an account by a request rather than a wh-word: "Can you tell me…", "Talk me through…".
+    request: bool = False
+    #: what it asks about: the wh-target or head noun ("order number", "arrive"), lower case.
+    about: str = ""
+
+    @property
+    def form(self) -> str:
+        """'either_or', 'closed', 'factual', 'prompt', 'open', or '' for no question."""
+        if not self.is_question:
+            return ""
+        if self.either_or and not self.open:
+            return "either_or"
+        if not self.open:
+            return "closed"
+        if self.factual:
+            return "factual"
+        return "prompt" if self.request else "open"
 
     @property
     def labels(self) -> list[str]:
@@ -106,9 +125,41 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
     A question may follow a phrase set off by a comma ("When you tried to log in, what happened?",
     "Having heard that, how do you feel about it?"): the question that follows it decides.
     """
-    tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by speech.tidy
+    tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by text.tidy
     head = _question_after_fronted_phrase(tokens)
-    return _form(tokens[head:] if head is not None else tokens)
+    asked = tokens[head:] if head is not None else tokens
+    form = _form(asked)
+    return replace(form, about=asks_about(asked)) if form.is_question else form
+
+
+#: what a question asks about is never one of these ("What is it?", "Did you do that?").
+_EMPTY_HEADS = frozenset({"it", "that", "this", "thing", "something", "anything", "everything", "one", "you", "i", "me", "we"})
+
+
+def asks_about(tokens: Sequence[Token]) -> str:
+    """The wh-target or the head noun a question asks about: 'What's your order number?' -> 'order number',
+    'Which flight were you on?' -> 'flight', 'When did it arrive?' -> 'when arrive'."""
+    words = _content(tokens)
+    if not words:
+        return ""
+    wh = next((w for w in words if w.lower_ in WH_WORDS), None)
+    if wh is not None:
+        for w in words[words.index(wh) + 1 : words.index(wh) + 3]:
+            if w.pos_ in {"NOUN", "PROPN"} and w.head.i != w.i:
+                return _with_compounds(w)  # "which flight", "what time"
+    for dep in ("attr", "nsubj", "dobj", "nsubjpass", "pobj"):
+        for w in words:
+            if w.dep_ == dep and w.pos_ in {"NOUN", "PROPN"} and w.lower_ not in _EMPTY_HEADS:
+                return _with_compounds(w)
+    verb = next((w for w in words if w.dep_ == "ROOT"), words[0])
+    prefix = f"{wh.lower_} " if wh is not None and wh.lower_ not in {"what", "which"} else ""
+    return f"{prefix}{verb.lemma_.lower()}"
+
+
+def _with_compounds(noun: Token) -> str:
+    """A noun with the nouns compounded before it: 'order number', 'flight number'."""
+    words = [c.lower_ for c in getattr(noun, "children", ()) if c.dep_ == "compound" and c.i < noun.i]
+    return " ".join([*words, noun.lemma_.lower()])
 
 
 def _form(tokens: Sequence[Token]) -> QuestionForm:
@@ -161,6 +212,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     if request and first in TELL_VERBS | {"please", "let"}:
         return _open_form(lowers, words, False, asked_via_request=True)
+    if _prompts_for_a_fact(words):
+        return _open_form(lowers, words, False, asked_via_request=True)
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
         wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
@@ -168,6 +221,19 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
             return _open_form(lowers, words, either_or)
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     return NOT_A_QUESTION
+
+
+#: verbs that, told to the listener, ask for a fact: "send me ur postcode", "Pop your order number in the chat".
+PROMPT_VERBS = frozenset({"send", "give", "read", "spell", "confirm", "pop", "drop", "type", "share", "provide", "text", "dm", "message"})
+
+
+def _prompts_for_a_fact(words: Sequence[Token]) -> bool:
+    """An imperative that asks for one of the listener's facts: the verb first, its object a fact noun."""
+    if words[0].lower_ not in PROMPT_VERBS or words[0].tag_ not in {"VB", "VBP", "NN", "NNP"}:
+        return False
+    return any(w.lemma_.lower() in FACT_NOUNS | {"detail", "reference", "postcode", "photo", "picture",
+                                                                              "screenshot", "serial"}
+               and w.dep_ in {"dobj", "dative", "npadvmod", "ROOT", "compound", "appos", "attr"} for w in words[1:8])
 
 
 SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "before", "since", "because", "although", "as", "unless"})
@@ -356,4 +422,5 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
         factual = False
     if factual and high_gain:
         high_gain = not factual
-    return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual)
+    return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual,
+                        request=asked_via_request and not wh)
