@@ -35,6 +35,8 @@ class LexiconEntry:
     words: str
     exact: bool = False
     pos: frozenset[str] = frozenset()
+    #: dependency roles that admit the word whatever its part of speech ("I'd be cross too": cross tagged a verb).
+    dep: frozenset[str] = frozenset()
     not_dep: frozenset[str] = frozenset()
 
 
@@ -68,7 +70,7 @@ def load_lexicon(path: Path = DATA / "feelings.yml") -> Lexicon:
                 entries.append(LexiconEntry(str(family), item.lower()))
             else:
                 entries.append(LexiconEntry(str(family), str(item["lower"]).lower(), exact=True,
-                                            pos=frozenset(item.get("pos", ())), not_dep=frozenset(item.get("not_dep", ()))))
+                                            pos=frozenset(item.get("pos", ())), dep=frozenset(item.get("dep", ())), not_dep=frozenset(item.get("not_dep", ()))))
     return Lexicon(tuple(entries), polarity, frozenset(fits))
 
 

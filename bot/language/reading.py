@@ -69,7 +69,7 @@ def _subject(verb: Any) -> Any | None:
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             return child
-    if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
+    if verb.dep_ in {"xcomp", "conj", "acomp"} and verb.head is not verb:
         return _subject(verb.head)  # "I'm able to refund", "I'll refund it and send a new one"
     return None
 
@@ -164,7 +164,21 @@ def mentions(doc: Any) -> tuple[Mention, ...]:
         if any(k.kind == mention.kind and k.start <= mention.start and mention.end <= k.end for k in kept):
             continue
         kept.append(mention)
-    return tuple(kept)
+    return tuple(_joined(doc.text, kept))
+
+
+def _joined(text: str, found: list[Mention]) -> list[Mention]:
+    """Times side by side read as one: "tomorrow afternoon", "Thursday at 10"."""
+    out: list[Mention] = [m for m in found if m.kind != "time"]
+    times: list[Mention] = []
+    for mention in (m for m in found if m.kind == "time"):
+        last = times[-1] if times else None
+        if last and last.kind == mention.kind == "time" and (mention.start <= last.end or not text[last.end : mention.start].strip()):
+            times[-1] = Mention("time", text[last.start : max(last.end, mention.end)], last.start, max(last.end, mention.end),
+                                last.source if last.source == mention.source else "entity+pattern")
+        else:
+            times.append(mention)
+    return sorted(out + times, key=lambda m: m.start)
 
 
 def pattern_mentions(doc: Any) -> list[Mention]:
@@ -201,7 +215,7 @@ def feelings(doc: Any) -> tuple[Feeling, ...]:
         for match_id, start, end in matcher(doc):
             entry = lexicon.entries[int(doc.vocab.strings[match_id].split(":")[1])]
             head = doc[start]
-            if entry.pos and head.pos_ not in entry.pos:
+            if entry.pos and head.pos_ not in entry.pos and head.dep_ not in entry.dep:
                 continue
             if entry.not_dep and head.dep_ in entry.not_dep:
                 continue
@@ -240,17 +254,23 @@ def _whose(span: Any) -> str:
     for child in token.children:
         if child.dep_ == "poss":
             return person_of(child)  # "your frustration"
-    if token.lemma_.lower() in _EXPERIENCER_OBJECT and token.pos_ == "VERB" and token.tag_ != "VBN":
-        for child in token.children:
-            if child.dep_ in {"dobj", "obj"}:
-                return person_of(child)  # "it annoyed me", "you ignored me"
+    if (token.lemma_.lower() in _EXPERIENCER_OBJECT and token.pos_ == "VERB" and token.tag_ != "VBN") or span[-1].dep_ == "prep":
+        felt_by = _object(span)
+        if felt_by is not None:
+            return person_of(felt_by)  # "it annoyed me", "you ignored me", "you've forgotten about me"
     holder = _holder(token)
-    if holder is None:
-        return "situation"
-    whose = person_of(holder)
-    if whose == "speaker" and _echoes(token.sent):
+    whose = person_of(holder) if holder is not None else "situation"
+    if whose in {"speaker", "situation"} and _echoes(token.sent):
         return "listener"
     return whose
+
+
+def _object(span: Any) -> Any | None:
+    """The object of a feeling verb, or of the preposition that ends a feeling phrase ("forgotten about me")."""
+    last = span[-1]
+    if last.dep_ == "prep":
+        return next((c for c in last.children if c.dep_ == "pobj"), None)
+    return next((c for c in span.root.children if c.dep_ in {"dobj", "obj"}), None)
 
 
 def _holder(token: Any) -> Any | None:
@@ -260,6 +280,10 @@ def _holder(token: Any) -> Any | None:
         for child in current.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
                 return child
+            if child.dep_ in {"aux", "auxpass"}:  # "you're stressed" parsed with "you" under "'re"
+                subject = next((g for g in child.children if g.dep_ in {"nsubj", "nsubjpass"}), None)
+                if subject is not None:
+                    return subject
         if current.pos_ == "NOUN" and current.dep_ in {"dobj", "pobj", "nsubj"}:
             return None  # "I understand the frustration": the noun is what is said, not who feels it
         if current.dep_ in {"acomp", "attr", "xcomp", "advmod", "conj", "oprd", "amod", "prt", "pobj", "prep", "ccomp"} and current.head is not current:
