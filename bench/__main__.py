@@ -165,7 +165,8 @@ CONTEXT_GROUPS = ("too thin to check (\"Mm.\", \"Yeah.\")", "shares a content wo
 def _context_groups(detector: Any, rows: list[dict[str, Any]]) -> list[str]:
     """What the client's last words give a restatement to be checked against (counts only, no text)."""
     from bot.language.text import tidy
-    from bot.skills.detector import _content_lemmas, informative
+    from bot.skills.restating import content_lemmas as _content_lemmas
+    from bot.skills.restating import informative
 
     untagged = ["parser", "ner"]  # content words need tags and lemmas only, as in the detector's own context check
     docs = detector.nlp.pipe([tidy(r["text"]) for r in rows], disable=untagged)

@@ -248,7 +248,7 @@ def test_facts_said_back_beside_a_feeling_count_too_but_not_the_feeling_s_own_ca
 
 
 def test_numbers_alone_give_nothing_to_check_a_restatement_against() -> None:
-    from bot.skills.detector import informative
+    from bot.skills.restating import informative
 
     assert not informative({"7"}) and not informative({"7", "order"}) and informative({"order", "late"})
 
@@ -258,7 +258,7 @@ def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped
 
 
 def test_a_you_know_filler_is_not_a_restating_frame() -> None:
-    from bot.skills.detector import _REFLECTIVE_FRAME
+    from bot.skills.restating import _REFLECTIVE_FRAME
 
     assert not _REFLECTIVE_FRAME.search("You know, it halves the risk of a fall.")
     assert _REFLECTIVE_FRAME.search("You know what you need to do, it's finding the time.")

@@ -18,21 +18,30 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.language import Analysis, Sentence, describe_offer, known_feeling, swap_person, understand_many
-from bot.language.parse import feeling_words, lexicon
-from bot.language.questions import AUX_START, LEADING_FILLERS
-from bot.skills.labels import Details, Detection
+from bot.language import Sentence, swap_person, understand_many
+from bot.skills.details import CLOSING_QUESTIONS, QUESTION_LABELS, details_of, source_of
+from bot.skills.labels import Detection
 from bot.skills.reflection_form import ReflectionForm
+from bot.skills.restating import (
+    _REFLECTIVE_FRAME,
+    Context,
+    Heard,
+    about_the_customer,
+    content_lemmas,
+    facts_beside_feeling,
+    families_of,
+    known_family,
+    messages_of,
+    restates_fact,
+    restates_feeling,
+    said_text,
+)
 
 #: labels decided by similarity to examples (the question labels come from grammar).
 MEANING_LABELS: tuple[str, ...] = (
     "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
     "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
 )
-#: the labels a question's form decides.
-QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
-#: a sentence asks at most one of these.
-CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
@@ -69,68 +78,6 @@ _FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
 _OFFER = re.compile(r"\b(i|we)\s*(can(?!['’]t|not)|could(?!n['’]t| not)|'ll|’ll|will(?! not)|would(?!n['’]t| not)|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
-_CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|(it's|that's|that is|it is|how) (so |really |very |pretty |quite |incredibly |such an? )?(understandable|\w+ing|\w+ed))\b", re.I)
-_REFLECTIVE_FRAME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think|i see)\W+)*"
-    r"(it sounds|sounds like|it sounds as (?:though|if)|i know (?:that )?you|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
-    r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
-    r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
-    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
-    re.IGNORECASE,
-)
-#: feelings a restatement can name to a complaint that names none.
-COMPLAINT_FEELINGS = lexicon().fits_complaint
-
-
-def known_family(feeling: str) -> str | None:
-    """The lexicon family of a scenario's feeling word."""
-    return known_feeling(feeling)
-
-
-def _families(analysis: Analysis) -> frozenset[str]:
-    """The feelings a customer message names or shows, whoever they are said of ("you ignored me", "it's a joke")."""
-    return analysis.families
-
-
-def _source(label: str, confidence: float, sims: dict[str, float]) -> str:
-    """Which part of the pipeline decided a label."""
-    if label in QUESTION_LABELS:
-        return "question form"
-    if label == "restate_feeling":
-        return "feelings and context"
-    if label == "restate_fact":
-        return "context"
-    return "similarity" if round(sims.get(label, -1.0), 3) == confidence else "rules"
-
-
-def _details(label: str, sentence: Sentence) -> Details | None:
-    """What the rest of the product needs of a detection: an offer's clause and time, a question's form and what it
-    asks about, the feeling named and whose it is."""
-    if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
-        question = sentence.question
-        return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
-    if label == "offer_options":
-        offer = describe_offer(sentence)
-        return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused,
-                       time=sentence.times[0].text if sentence.times else "")
-    if label in {"set_expectation", "follow_up", "overpromise"}:
-        return Details(time=sentence.times[0].text if sentence.times else "")
-    if label == "restate_feeling":
-        named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
-        return Details(feeling=named[0].family, whose=named[0].whose) if named else None
-    return None
-
-
-#: words a sentence needs before its shape alone counts where the customer's words are thin ("Mmh." does not).
-THIN_CONTEXT_WORDS = 3
-#: words a part of a sentence beside a reflected feeling needs to count as facts said back.
-FACT_PART_WORDS = 4
-_ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
-_NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
-                  "seek_agreement", "check_satisfaction", "bridge", "dismissive")
-_GENERIC_LEMMAS = frozenset({"be", "have", "do", "get", "go", "make", "say", "tell", "know", "think", "thing", "way", "just", "really", "also", "like", "want", "need", "see", "look", "okay", "ok", "yes", "no", "sorry", "thank", "thanks", "please", "right", "well", "lot", "bit"})
-
-
 @dataclass(frozen=True)
 class Example:
     """One example line for a label (context: the customer's words, for restating labels)."""
@@ -171,51 +118,6 @@ def load_thresholds(path: Path) -> dict[str, float]:
     return thresholds
 
 
-#: content words the customer's words need before a restatement can be checked against them.
-INFORMATIVE_LEMMAS = 2
-
-
-def informative(lemmas: Iterable[str]) -> bool:
-    """Whether content words carry something to check a restatement against: numbers alone do not ("Maybe a 7.")."""
-    return sum(not lemma.isdigit() for lemma in lemmas) >= INFORMATIVE_LEMMAS
-
-
-#: what the customer said before a message: their last message, every message so far in order, or None.
-Context = str | Sequence[str] | None
-
-
-@dataclass(frozen=True)
-class Heard:
-    """What the customer has said, as a restatement is checked against it: content words, feelings and
-    one meaning vector per message (said from the trainee's side: "my order" -> "your order")."""
-
-    messages: int
-    lemmas: frozenset[str]
-    feelings: frozenset[str]
-    vectors: np.ndarray
-    #: feelings the customer has not put into words but is known to have (the scenario's), once they have spoken.
-    felt: frozenset[str] = frozenset()
-
-    @property
-    def informative(self) -> bool:
-        """Whether it carries content to check a restatement against ("Mm." does not)."""
-        return informative(self.lemmas)
-
-    @classmethod
-    def of(cls, parts: Sequence[Heard]) -> Heard:
-        """Several messages heard together; only those with content lend their meaning ("I am." means nothing to restate)."""
-        meaningful = [p.vectors for p in parts if p.informative]
-        vectors = np.vstack(meaningful) if meaningful else np.zeros((0, 384), dtype=np.float32)
-        return cls(sum(p.messages for p in parts), frozenset().union(*(p.lemmas for p in parts)),
-                   frozenset().union(*(p.feelings for p in parts)), vectors)
-
-
-def _messages(context: Context) -> list[str]:
-    """The customer's messages in a context, blank ones left out."""
-    parts = [context] if isinstance(context, str) else list(context or [])
-    return [m for m in (str(p).strip() for p in parts) if m]
-
-
 class SkillDetector:
     """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
 
@@ -246,11 +148,11 @@ class SkillDetector:
         """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
         felt_families = frozenset(f for f in (known_family(feeling) for feeling in felt) if f)
         texts = [t or "" for t, _ in items]
-        histories = [_messages(c) for _, c in items]
+        histories = [messages_of(c) for _, c in items]
         analyses = understand_many(texts)
         heard = self._hear({m for history in histories for m in history})
         sentences = [list(analysis.sentences) for analysis in analyses]
-        flat = [_said(s.span) for sents in sentences for s in sents]
+        flat = [said_text(s.span) for sents in sentences for s in sents]
         vectors = self._encode(flat)
         shapes = self.reflection_form.probability(vectors) if self.reflection_form else np.zeros(len(flat))
         results: list[list[Detection]] = []
@@ -272,7 +174,7 @@ class SkillDetector:
         analyses = understand_many(unique)  # read once: content words, feelings and the words said from the trainee's side
         vectors = self._encode([swap_person(a) for a in analyses])
         return {
-            message: Heard(1, frozenset(_content_lemmas(a.doc)), _families(a), vectors[i : i + 1])
+            message: Heard(1, frozenset(content_lemmas(a.doc)), families_of(a), vectors[i : i + 1])
             for i, (message, a) in enumerate(zip(unique, analyses, strict=True))
         }
 
@@ -314,7 +216,7 @@ class SkillDetector:
 
     def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
         sent = sentence.span
-        text = _said(sent)
+        text = said_text(sent)
         lower = text.lower()
         form = sentence.question
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
@@ -337,136 +239,98 @@ class SkillDetector:
             labels["thank"] = max(labels.get("thank", 0), 0.9)
         elif "thank" in labels and not _THANKS.search(text):
             labels.pop("thank")
-        has_time = sentence.has_time
-        future = bool(_FUTURE.search(text))
-        declarative = not form.is_question
-        contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
-        if contact and declarative:
-            labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
-        elif "follow_up" in labels and not _CONTACT.search(text):
-            labels.pop("follow_up")
-        if declarative and _OFFER.search(text) and _ACTION.search(text) and not contact:
-            labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
-        elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
-            labels.pop("offer_options")
-        narrated = _narrates(sent, text)
-        if declarative and has_time and future and not narrated:
-            labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-        elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
-            # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
-            labels.pop("set_expectation")
-        # "It never turned up" tells what happened; "It will never happen again" promises.
-        told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
-        if _ABSOLUTE.search(text) and declarative and not told_past and (
-            future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)
-        ):
-            labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
-        elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
-            labels.pop("overpromise")
-        if "overpromise" in labels or "follow_up" in labels:
-            labels.pop("set_expectation", None)
-        if _DISMISSIVE.search(text) or _blames(sent):
-            labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
-        elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text) or _SUMMING_UP.match(text)):
-            # by meaning alone, "I'm hearing you've been passed between departments" is not, nor "I see, so it was a
-            # present and you don't have the receipt"
-            labels.pop("dismissive")
-        if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
-            labels.pop("dismissive", None)
-        if "dismissive" in labels and not greets:
-            labels.pop("greet_acknowledge", None)  # "You'll have to wait like everyone else" mentions the wait; it acknowledges nothing
-        if not form.is_question:
-            for label in CLOSING_QUESTIONS:
-                if label != "bridge" or not re.search(r"\banything else\b", lower):
-                    labels.pop(label, None)
-        if "bridge" in labels and not _FURTHER.search(lower):
-            labels.pop("bridge")  # "How can I help today?" opens; a bridge offers help with something else
-        if form.high_gain and _HYPOTHETICAL.search(lower):
-            # "What would a good outcome look like?" asks them to imagine: it checks no outcome and asks no agreement.
-            labels.pop("check_satisfaction", None)
-            labels.pop("seek_agreement", None)
-        closing = [label for label in CLOSING_QUESTIONS if label in labels]
-        if len(closing) > 1:
-            keep = max(closing, key=lambda label: sims.get(label, 0.0))
-            for label in closing:
-                if label != keep:
-                    labels.pop(label)
-
+        _helping(labels, sentence, text)
+        _dismissive_and_closing(labels, sentence, text, bool(greets), sims)
         if said.messages:
-            about = _about_the_customer(sent, form)
-            if about and not _OFFER.search(text):
-                labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
-            feeling = self._restates_feeling(sentence, said, about)
-            if feeling:
-                labels["restate_feeling"] = feeling
-                if labels.get("dismissive", 0) < 0.85:
-                    # Not by resemblance alone: "You must be in a real rush on your lunch break" is near
-                    # "It's your fault for ordering at lunchtime" only in its topic.
-                    labels.pop("dismissive", None)
-            fact = self._restates_fact(sent, vector, shape, said, form, labels, about)
-            if fact and not feeling:
-                labels["restate_fact"] = fact
-            elif feeling and (beside := _facts_beside_feeling(sentence, said)):
-                labels["restate_fact"] = beside
+            self._restating(labels, sentence, vector, shape, said)
         evidence = original[sent.start_char : sent.end_char]
         start = sent.start_char + len(evidence) - len(evidence.lstrip())
         end = sent.end_char - len(evidence) + len(evidence.rstrip())
-        return [Detection(label, evidence.strip(), start, end, conf, _source(label, conf, sims), _details(label, sentence))
+        return [Detection(label, evidence.strip(), start, end, conf, source_of(label, conf, sims), details_of(label, sentence))
                 for label, conf in labels.items()]
 
-    def _restates_feeling(self, sentence: Sentence, said: Heard, about: bool) -> float | None:
-        """A feeling the customer said or showed, reflected back to them (not asked about, not the trainee's own).
+    def _restating(self, labels: dict[str, float], sentence: Sentence, vector: np.ndarray, shape: float, said: Heard) -> None:
+        """Restating the customer's feeling or facts, judged against what they said."""
+        sent, form, text = sentence.span, sentence.question, said_text(sentence.span)
+        about = about_the_customer(sent, form)
+        if about and not _OFFER.search(text):
+            labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
+        feeling = restates_feeling(sentence, said, about)
+        if feeling:
+            labels["restate_feeling"] = feeling
+            if labels.get("dismissive", 0) < 0.85:
+                # Not by resemblance alone: "You must be in a real rush on your lunch break" is near
+                # "It's your fault for ordering at lunchtime" only in its topic.
+                labels.pop("dismissive", None)
+        fact = restates_fact(sent, vector, shape, said, form, labels, about, self.thresholds)
+        if fact and not feeling:
+            labels["restate_fact"] = fact
+        elif feeling and (beside := facts_beside_feeling(sentence, said)):
+            labels["restate_fact"] = beside
 
-        The feeling is theirs by the parse ("you're livid", "u must be so fed up", "I'd be furious too") or the
-        situation's ("That must be frustrating", "What an awful shock"). It must fit what they said: the same
-        family as a feeling they named or the scenario gives them, or, to a complaint that names none, a feeling
-        any complaint can carry (data/language/feelings.yml: `fits_complaint`)."""
-        form = sentence.question
-        if form.is_question and form.open:
-            return None
-        text = _said(sentence.span)
-        theirs = [f for f in sentence.feelings if not f.negated and (
-            f.whose == "listener" or (f.whose == "situation" and (about or _CUSTOMER_REF.search(text))))]
-        named = {f.family for f in theirs}
-        if not named:
-            return None
-        if named & said.feelings:
-            return 0.9
-        if named & said.felt:
-            return 0.8  # shown, not said: "I've rung three times this week" from a customer who is frustrated
-        if not said.feelings and not said.informative:
-            return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
-        if said.informative and not said.feelings and named & COMPLAINT_FEELINGS:
-            return 0.75  # "I'd be furious too" to "I took a day off and nobody came": shown, not named
-        return None
 
-    def _restates_fact(self, sent: Any, vector: np.ndarray, shape: float, said: Heard, form: Any, labels: dict[str, float],
-                       about: bool) -> float | None:
-        """The customer's situation said back to them.
+def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
+    """Follow-up, offers, expectations and over-promises: grammar and wording the examples alone can miss or over-match."""
+    sent, form, lower = sentence.span, sentence.question, text.lower()
+    has_time = sentence.has_time
+    future = bool(_FUTURE.search(text))
+    declarative = not form.is_question
+    contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
+    if contact and declarative:
+        labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
+    elif "follow_up" in labels and not _CONTACT.search(text):
+        labels.pop("follow_up")
+    if declarative and _OFFER.search(text) and _ACTION.search(text) and not contact:
+        labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
+    elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
+        labels.pop("offer_options")
+    narrated = _narrates(sent, text)
+    if declarative and has_time and future and not narrated:
+        labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
+    elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
+        # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
+        labels.pop("set_expectation")
+    # "It never turned up" tells what happened; "It will never happen again" promises.
+    told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
+    if _ABSOLUTE.search(text) and declarative and not told_past and (
+        future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)
+    ):
+        labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
+    elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
+        labels.pop("overpromise")
+    if "overpromise" in labels or "follow_up" in labels:
+        labels.pop("set_expectation", None)
 
-        `about`: framed as a statement about them ("So you…", "It sounds like…"); `shape`: the learnt
-        probability that the sentence is restatement-shaped at all. Where the customer's words carry
-        content, the sentence must share it (words, or the meaning of one of their messages); where they
-        are thin ("Mm."), the shape decides alone, at a stricter cut-off.
-        """
-        if any(label in labels for label in _NOT_RESTATING) or not (about or _plain_statement(sent, form)):
-            return None
-        mine = _content_lemmas(sent)
-        shared = mine & said.lemmas
-        similarity = float((said.vectors @ vector).max()) if len(said.vectors) else 0.0
-        if not said.informative:
-            words = sum(t.is_alpha for t in sent)
-            if words >= THIN_CONTEXT_WORDS and (mine or about) and (
-                (about and shape >= self.thresholds["restate_shape"]) or shape >= self.thresholds["restate_shape_thin_context"]
-            ):
-                return round(max(0.55, min(0.9, shape)), 3)
-            return None
-        meaning = similarity >= self.thresholds["restate_similarity"]
-        # Framed ("So you…"): one shared fact will do. Only shaped: it must share more ("The system is slow
-        # this evening" shares "evening" with a complaint about evenings, and restates nothing).
-        if (about and (shared or meaning)) or (shape >= self.thresholds["restate_shape"] and (len(shared) >= 2 or meaning)):
-            return round(min(0.95, max(similarity, 0.6 + 0.1 * len(shared))), 3)
-        return None
+
+def _dismissive_and_closing(labels: dict[str, float], sentence: Sentence, text: str, greets: bool, sims: dict[str, float]) -> None:
+    """Dismissive lines, and the closing questions (agreement, satisfaction, bridge) a sentence can ask."""
+    sent, form, lower = sentence.span, sentence.question, text.lower()
+    if _DISMISSIVE.search(text) or _blames(sent):
+        labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
+    elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text) or _SUMMING_UP.match(text)):
+        # by meaning alone, "I'm hearing you've been passed between departments" is not, nor "I see, so it was a
+        # present and you don't have the receipt"
+        labels.pop("dismissive")
+    if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
+        labels.pop("dismissive", None)
+    if "dismissive" in labels and not greets:
+        labels.pop("greet_acknowledge", None)  # "You'll have to wait like everyone else" mentions the wait; it acknowledges nothing
+    if not form.is_question:
+        for label in CLOSING_QUESTIONS:
+            if label != "bridge" or not re.search(r"\banything else\b", lower):
+                labels.pop(label, None)
+    if "bridge" in labels and not _FURTHER.search(lower):
+        labels.pop("bridge")  # "How can I help today?" opens; a bridge offers help with something else
+    if form.high_gain and _HYPOTHETICAL.search(lower):
+        # "What would a good outcome look like?" asks them to imagine: it checks no outcome and asks no agreement.
+        labels.pop("check_satisfaction", None)
+        labels.pop("seek_agreement", None)
+    closing = [label for label in CLOSING_QUESTIONS if label in labels]
+    if len(closing) > 1:
+        keep = max(closing, key=lambda label: sims.get(label, 0.0))
+        for label in closing:
+            if label != keep:
+                labels.pop(label)
 
 
 def _narrates(sent: Any, text: str) -> bool:
@@ -478,52 +342,6 @@ def _narrates(sent: Any, text: str) -> bool:
     return not ahead and not own and any(t.tag_ == "VBD" for t in sent)
 
 
-def _facts_beside_feeling(sentence: Sentence, said: Heard) -> float | None:
-    """Facts said back in a part of their own beside a reflected feeling: "Of course you're worried, your suit
-    and the rings are in that bag." The cause named inside the feeling's own words ("annoyed after all that
-    time on hold") is part of that reflection, not a separate restatement of facts."""
-    parts: list[list[Any]] = [[]]
-    starts = {f.start for f in sentence.feelings}
-    for token in sentence.span:
-        if token.text in {",", ";", ":", "-", "—", "–"}:
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    rest = [t for part in parts if not any(t.idx in starts for t in part) for t in part]
-    if sum(t.is_alpha for t in rest) < FACT_PART_WORDS:
-        return None
-    shared = _content_lemmas(rest) & said.lemmas
-    return round(min(0.9, 0.6 + 0.1 * len(shared)), 3) if len(shared) >= 2 else None
-
-
-def _said(span: Any) -> str:
-    """A span's tidied text with the blanks left by :func:`tidy` closed up."""
-    return " ".join(span.text.split())
-
-
-def _about_the_customer(sent: Any, form: Any) -> bool:
-    """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
-    if form.is_question and (form.open or not _said(sent).rstrip().endswith("?")):
-        return False
-    if not _REFLECTIVE_FRAME.search(_said(sent)):
-        return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
-    return not _advises(sent)
-
-
-def _plain_statement(sent: Any, form: Any) -> bool:
-    """A statement that could be the customer's words said back: not an open question, not the trainee's
-    own view, plan or advice ("I think…", "we'll…", "you should…"), not an instruction."""
-    if form.is_question and (form.open or not _said(sent).endswith("?")):
-        return False
-    tokens = [t for t in sent if not t.is_space and not t.is_punct and t.lower_ not in LEADING_FILLERS]
-    if form.is_question and tokens and tokens[0].lower_ in AUX_START:
-        return False  # "Does she know you're here?" asks; "So she knows you're here?" checks back
-    if not tokens or (tokens[0].pos_ == "VERB" and tokens[0].tag_ == "VB"):
-        return False  # "Try switching it off and on."
-    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} and t.head.dep_ == "ROOT" for t in tokens)
-    return not own and not _advises(sent)
-
-
 def _blames(sent: Any) -> bool:
     """Blaming the customer for what they did: "you should have checked it", "you ought to have read the terms"."""
     return any(
@@ -532,49 +350,6 @@ def _blames(sent: Any) -> bool:
         and any(c.lower_ in {"have", "'ve"} for c in token.head.children if c.dep_ == "aux")
         for token in sent
     )
-
-
-def _advises(sent: Any) -> bool:
-    """Advice rather than a restatement: "you should try...", "you can take it twice a day".
-
-    Not "you can't sleep", "you couldn't get through" (what the customer cannot do) nor "you should
-    have been told" (what should have happened): those say the customer's situation back.
-    """
-    for token in sent:
-        if token.lower_ != "you" or token.dep_ not in {"nsubj", "nsubjpass"}:
-            continue
-        children = list(token.head.children)
-        modals = {c.lower_ for c in children if c.lower_ in _ADVICE and c.dep_ == "aux"}
-        unable = modals <= {"can", "ca", "could"} and any(c.dep_ == "neg" for c in children)
-        # "you could have been hurt", "you should have been told": what might or should have happened to them.
-        perfect = any(c.lower_ in {"have", "'ve"} and c.dep_ == "aux" for c in children) and token.head.tag_ == "VBN" and (
-            token.dep_ == "nsubjpass" or modals <= {"could", "might", "may", "would", "have"})
-        if modals and not unable and not perfect:
-            return True
-    return False
-
-
-_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_NUMBER_WORDS = {word: str(n) for n, word in enumerate(_UNITS)} | {word: str(10 * n) for n, word in enumerate(_TENS, 3)}
-
-
-def _lemma(token: Any) -> str:
-    """A token's lemma, with a number said in words read as digits ("sixty" and "60" are one fact)."""
-    lemma = str(token.lemma_).lower()
-    return _NUMBER_WORDS.get(lemma, lemma) if token.pos_ == "NUM" else lemma
-
-
-def _content_lemmas(doc: Any) -> set[str]:
-    return {
-        _lemma(t)
-        for t in doc
-        if _lemma(t).isdigit() or (
-            t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
-            and t.lemma_.lower() not in feeling_words() and t.lower_ not in feeling_words()
-        )
-    }
 
 
 def _merge(found: Iterable[Detection]) -> list[Detection]:
