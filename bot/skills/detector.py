@@ -74,9 +74,11 @@ _SUMMING_UP = re.compile(r"^\W*(?:(?:i see|right|ok(?:ay)?|oh|ah)\W+)*so\b(?!\s+
 _COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear with)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
 _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
-_FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
+#: words that look ahead beside a future clause (which the parse gives: "will", "'ll", "going to").
+_AHEAD = re.compile(r"\b(should|usually|normally|typically|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
-_OFFER = re.compile(r"\b(i|we)\s*(can(?!['’]t|not)|could(?!n['’]t| not)|'ll|’ll|will(?! not)|would(?!n['’]t| not)|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
+#: an offer by its wording, beside what the parse gives (the speaker saying what they can or will do).
+_OFFER_WORDS = re.compile(r"\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
 _ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
 @dataclass(frozen=True)
 class Example:
@@ -253,7 +255,7 @@ class SkillDetector:
         """Restating the customer's feeling or facts, judged against what they said."""
         sent, form, text = sentence.span, sentence.question, said_text(sentence.span)
         about = about_the_customer(sent, form)
-        if about and not _OFFER.search(text):
+        if about and not _offers(sentence, text):
             labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
         feeling = restates_feeling(sentence, said, about)
         if feeling:
@@ -273,18 +275,19 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
     """Follow-up, offers, expectations and over-promises: grammar and wording the examples alone can miss or over-match."""
     sent, form, lower = sentence.span, sentence.question, text.lower()
     has_time = sentence.has_time
-    future = bool(_FUTURE.search(text))
+    future = _future(sentence) or bool(_AHEAD.search(text))
     declarative = not form.is_question
-    contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
+    promised = any(c.person == "speaker" and c.tense == "future" and not c.negated for c in sentence.clauses)
+    contact = bool(_CONTACT.search(text)) and (promised or "let me" in lower)
     if contact and declarative:
         labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
     elif "follow_up" in labels and not _CONTACT.search(text):
         labels.pop("follow_up")
-    if declarative and _OFFER.search(text) and _ACTION.search(text) and not contact:
+    if declarative and _offers(sentence, text) and _ACTION.search(text) and not contact:
         labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
     elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
         labels.pop("offer_options")
-    narrated = _narrates(sent, text)
+    narrated = _narrates(sentence, text)
     if declarative and has_time and future and not narrated:
         labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
     elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
@@ -293,7 +296,7 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
     # "It never turned up" tells what happened; "It will never happen again" promises.
     told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
     if _ABSOLUTE.search(text) and declarative and not told_past and (
-        future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)
+        future or "overpromise" in labels or any(c.negated and c.tense == "future" for c in sentence.clauses) or "never" in lower.split()
     ):
         labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
     elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
@@ -333,13 +336,23 @@ def _dismissive_and_closing(labels: dict[str, float], sentence: Sentence, text: 
                 labels.pop(label)
 
 
-def _narrates(sent: Any, text: str) -> bool:
+def _future(sentence: Sentence) -> bool:
+    """A clause about what will happen: "It will arrive", "I'll call", "we're going to send"."""
+    return any(c.tense == "future" for c in sentence.clauses)
+
+
+def _offers(sentence: Sentence, text: str) -> bool:
+    """The speaker says what they can or will do for the customer (by the parse, not "I can't…"), or offers by wording."""
+    return any(c.commits for c in sentence.clauses) or bool(_OFFER_WORDS.search(text))
+
+
+def _narrates(sentence: Sentence, text: str) -> bool:
     """Tells what happened to the customer ("They promised it by Friday and it came on Monday"): a past-tense
     verb, no word that looks ahead but "by" or "next" (which can point back too), and not the trainee's own
     doing ("I booked the engineer for Thursday" sets an expectation)."""
-    ahead = {m.group(0).lower() for m in _FUTURE.finditer(text)} - {"by", "next"}
-    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} for t in sent)
-    return not ahead and not own and any(t.tag_ == "VBD" for t in sent)
+    ahead = _future(sentence) or bool({m.group(0).lower() for m in _AHEAD.finditer(text)} - {"by", "next"})
+    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} for t in sentence.span)
+    return not ahead and not own and any(t.tag_ == "VBD" for t in sentence.span)
 
 
 def _blames(sent: Any) -> bool:
