@@ -205,6 +205,8 @@ class Offer:
     gists: tuple[str, ...]
     timed: tuple[bool, ...]
     refused: bool
+    #: the speaker says what they can or will do ("I'll remove the fee"), not only what will happen ("It will arrive").
+    planned: bool = False
 
 
 def describe_offer(offer: str | Sentence | Analysis) -> Offer:
@@ -214,8 +216,9 @@ def describe_offer(offer: str | Sentence | Analysis) -> Offer:
         offer = understand(offer)
     found = offer.clauses
     text = offer.text
-    refused = not any(c.commits for c in found) and any(c.refuses for c in found)
+    planned = any(c.commits for c in found)
+    refused = not planned and any(c.refuses for c in found)
     clause = as_customer_clause(text)
     options = tuple(alternatives(clause)) if clause else ()
     gists = tuple(gist(o) for o in options)
-    return Offer(clause, options, gists, tuple(names_time(g) for g in gists), refused)
+    return Offer(clause, options, gists, tuple(names_time(g) for g in gists), refused, planned)

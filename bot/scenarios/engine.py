@@ -235,6 +235,9 @@ def _hear_offer(turn: Turn, found: dict[str, Detection]) -> None:
 
 def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
+    plan = _offer(found["set_expectation"]) if "offer_options" not in found else None
+    if plan and plan.planned and plan.clause and not plan.refused:
+        state.offers.append(plan.gists[0])  # "I'll remove the fee today": one plan decided on is what they agree to
     expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
     state.expectations.append(expectation)
     turn.frustrate(-1)
@@ -297,7 +300,7 @@ def _offer(detection: Detection) -> Offer:
     """An offer as the language pipeline read it: from the detection's details, or read from its span."""
     details = detection.details
     if details is not None and details.offer and details.options:
-        return Offer(details.offer, details.options, details.options, details.timed, details.refused)
+        return Offer(details.offer, details.options, details.options, details.timed, details.refused, details.planned)
     return describe_offer(detection.span)
 
 

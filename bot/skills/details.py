@@ -28,12 +28,13 @@ def details_of(label: str, sentence: Sentence) -> Details | None:
     if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
         question = sentence.question
         return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
-    if label == "offer_options":
+    time = sentence.times[0].text if sentence.times else ""
+    if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):
         offer = describe_offer(sentence)
-        return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused,
-                       time=sentence.times[0].text if sentence.times else "")
+        return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused, time=time,
+                       planned=offer.planned)
     if label in {"set_expectation", "follow_up", "overpromise"}:
-        return Details(time=sentence.times[0].text if sentence.times else "")
+        return Details(time=time)
     if label == "restate_feeling":
         named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
         return Details(feeling=named[0].family, whose=named[0].whose) if named else None

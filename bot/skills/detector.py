@@ -79,7 +79,7 @@ _AHEAD = re.compile(r"\b(should|usually|normally|typically|gonna|expect(ed)?|tak
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
 #: an offer by its wording, beside what the parse gives (the speaker saying what they can or will do).
 _OFFER_WORDS = re.compile(r"\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
-_ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
+_ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put|remove|reverse|cancel|credit|dispatch|ship|post|collect|void)\b", re.I)
 @dataclass(frozen=True)
 class Example:
     """One example line for a label (context: the customer's words, for restating labels)."""
@@ -283,14 +283,16 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
         labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
     elif "follow_up" in labels and not _CONTACT.search(text):
         labels.pop("follow_up")
-    if declarative and _offers(sentence, text) and _ACTION.search(text) and not contact:
+    decided = declarative and not contact and _decided_plan(sentence, text)
+    if declarative and _offers(sentence, text) and _ACTION.search(text) and not contact and not decided:
         labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
-    elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
-        labels.pop("offer_options")
+    elif "offer_options" in labels and (decided or (contact and not _CHOICE_WORDS & {t.lower_ for t in sent}) or (
+            not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower))):
+        labels.pop("offer_options")  # skills.md: a single plan already decided on sets an expectation; it offers no option
     narrated = _narrates(sentence, text)
-    if declarative and has_time and future and not narrated:
+    if declarative and ((has_time and future) or (decided and _ACTION.search(text))) and not narrated:
         labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-    elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
+    elif "set_expectation" in labels and (form.is_question or not (has_time or future or decided) or narrated):
         # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
         labels.pop("set_expectation")
     # "It never turned up" tells what happened; "It will never happen again" promises.
@@ -301,8 +303,8 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
         labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
     elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
         labels.pop("overpromise")
-    if "overpromise" in labels or "follow_up" in labels:
-        labels.pop("set_expectation", None)
+    if "overpromise" in labels or ("follow_up" in labels and not has_time):
+        labels.pop("set_expectation", None)  # skills.md: a follow-up with a time also sets an expectation
 
 
 def _dismissive_and_closing(labels: dict[str, float], sentence: Sentence, text: str, greets: bool, sims: dict[str, float]) -> None:
@@ -344,6 +346,21 @@ def _future(sentence: Sentence) -> bool:
 def _offers(sentence: Sentence, text: str) -> bool:
     """The speaker says what they can or will do for the customer (by the parse, not "I can't…"), or offers by wording."""
     return any(c.commits for c in sentence.clauses) or bool(_OFFER_WORDS.search(text))
+
+
+#: what makes an offer more than one decided plan: a choice, an extra, a route the customer can take.
+_CHOICE_WORDS = frozenset({"or", "either", "alternatively", "instead", "option", "options", "also", "otherwise"})
+
+
+def _decided_plan(sentence: Sentence, text: str) -> bool:
+    """One plan the speaker has decided on ("I'll remove the late fee", "We're going to send a new one"): their
+    future, with no choice, no optional extra, no condition the customer acts on and no 'I can' to take or leave."""
+    own = [c for c in sentence.clauses if c.person == "speaker" and not c.negated and c.modal]
+    if not own or any(c.modal not in {"will", "going to", "shall"} for c in own):
+        return False
+    words = {t.lower_ for t in sentence.span}
+    routed = any(t.lower_ in {"if", "once", "when"} and t.dep_ == "mark" for t in sentence.span)
+    return not (words & _CHOICE_WORDS) and not routed and not _OFFER_WORDS.search(text)
 
 
 def _narrates(sentence: Sentence, text: str) -> bool:

@@ -56,12 +56,13 @@ class Details:
     #: a question's form ("open", "closed", "either_or", "factual", "prompt") and what it asks about.
     question_form: str = ""
     asks_about: str = ""
-    #: an offer: its clause as the customer says it back, its options (each said back), which name a time,
-    #: and whether it only says what cannot be done.
+    #: an offer (or a plan decided on): its clause as the customer says it back, its options (each said back),
+    #: which name a time, whether it only says what cannot be done, whether it is the speaker's own doing.
     offer: str = ""
     options: tuple[str, ...] = ()
     timed: tuple[bool, ...] = ()
     refused: bool = False
+    planned: bool = False
     #: the time or date it names.
     time: str = ""
     #: a feeling named back: its family and whose it is ("listener", "situation").
