@@ -106,7 +106,7 @@ def restates_feeling(sentence: Sentence, said: Heard, about: bool) -> float | No
         return None
     text = said_text(sentence.span)
     theirs = [f for f in sentence.feelings if not f.negated and (
-        f.whose == "listener" or (f.whose == "situation" and (about or _CUSTOMER_REF.search(text))))]
+        f.whose == "listener" or (f.whose == "situation" and (about or _CUSTOMER_REF.search(text) or _exclaims(sentence))))]
     named = {f.family for f in theirs}
     if not named:
         return None
@@ -119,6 +119,12 @@ def restates_feeling(sentence: Sentence, said: Heard, about: bool) -> float | No
     if said.informative and not said.feelings and named & COMPLAINT_FEELINGS:
         return 0.75  # "I'd be furious too" to "I took a day off and nobody came": shown, not named
     return None
+
+def _exclaims(sentence: Sentence) -> bool:
+    """An exclamation about what happened to them: "What a nightmare!", "Oh no, how awful", "Such a shock"."""
+    words = [t.lower_ for t in sentence.span if t.is_alpha and t.lower_ not in {"oh", "no", "god", "gosh", "dear", "wow"}]
+    return not sentence.question.is_question and bool(words) and words[0] in {"what", "how", "such", "so"}
+
 
 def restates_fact(sent: Any, vector: np.ndarray, shape: float, said: Heard, form: Any, labels: dict[str, float],
                   about: bool, thresholds: dict[str, float]) -> float | None:
