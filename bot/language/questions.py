@@ -29,6 +29,8 @@ FACT_NOUNS = frozenset({
     # your plans?", "What parts of it do you enjoy?" ask for an account)
     "one", "type", "brand", "item", "product", "store", "shop", "branch", "department", "version",
     "package", "tariff", "platform", "browser", "app", "device",
+    "reg", "registration", "username", "surname", "ticket", "policy", "claim", "tracking", "terminal", "gate",
+    "airport", "street", "location", "birthday", "dob", "age", "mileage", "serial", "postcode", "reference", "ref",
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
@@ -205,6 +207,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
 
     request = _tell_request(lowers)
     if first in AUX_START and len(words) > 1:
+        if _requests_a_fact(words):
+            return QuestionForm(is_question=True, open=True, factual=True, request=True)
         if request:
             return _open_form(lowers, words, False, asked_via_request=True)
         if not _inverted(words) and not marked:
@@ -214,6 +218,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
         return _open_form(lowers, words, False, asked_via_request=True)
     if _prompts_for_a_fact(words):
         return _open_form(lowers, words, False, asked_via_request=True)
+    if marked and _fact_fragment(words):
+        return QuestionForm(is_question=True, open=True, factual=True)  # "And your postcode?", "Order number?"
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
         wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
@@ -227,13 +233,47 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
 PROMPT_VERBS = frozenset({"send", "give", "read", "spell", "confirm", "pop", "drop", "type", "share", "provide", "text", "dm", "message"})
 
 
+#: what a request for one of the listener's facts names besides FACT_NOUNS.
+_ASKED_FACTS = FACT_NOUNS | {"detail", "details", "reference", "ref", "postcode", "photo", "picture", "screenshot", "serial"}
+_ONE_FACT = FACT_NOUNS | {"reference", "ref", "postcode", "serial"}
+#: "Can I grab your order number?", "Could you confirm your postcode?": a yes/no form that asks for one fact.
+_FACT_REQUEST_VERBS = PROMPT_VERBS | {"get", "have", "grab", "take", "tell", "ask"}
+
+
+def _names_a_fact(words: Sequence[Token], facts: frozenset[str] = _ASKED_FACTS) -> bool:
+    return any(w.lemma_.lower() in facts and w.dep_ in {"dobj", "dative", "npadvmod", "ROOT", "compound", "appos", "attr", "pobj"}
+               for w in words)
+
+
 def _prompts_for_a_fact(words: Sequence[Token]) -> bool:
     """An imperative that asks for one of the listener's facts: the verb first, its object a fact noun."""
     if words[0].lower_ not in PROMPT_VERBS or words[0].tag_ not in {"VB", "VBP", "NN", "NNP"}:
         return False
-    return any(w.lemma_.lower() in FACT_NOUNS | {"detail", "reference", "postcode", "photo", "picture",
-                                                                              "screenshot", "serial"}
-               and w.dep_ in {"dobj", "dative", "npadvmod", "ROOT", "compound", "appos", "attr"} for w in words[1:8])
+    return _names_a_fact(words[1:8])
+
+
+#: facts a verbless question can ask for by name alone ("The blue one?" checks; "Your postcode?" asks).
+_FRAGMENT_FACTS = frozenset({"number", "name", "postcode", "reference", "ref", "address", "email", "phone", "date", "time",
+                             "reg", "registration", "username", "surname", "dob", "birthday", "id", "code", "account", "zip"})
+
+
+def _fact_fragment(words: Sequence[Token]) -> bool:
+    """A question without a verb that names one of the listener's facts: "And your postcode?", "Booking ref?"."""
+    content = [w for w in words if not w.is_punct]
+    if not content or len(content) > 5 or any(w.pos_ in {"VERB", "AUX"} for w in content) or "or" in {w.lower_ for w in content}:
+        return False
+    return content[-1].lemma_.lower() in _FRAGMENT_FACTS
+
+
+def _requests_a_fact(words: Sequence[Token]) -> bool:
+    """'Can I grab your order number?', 'Could you confirm the postcode for me?': asks for the listener's fact (the
+    answer is the fact, not yes or no), the listener's own 'your' fact named as the object."""
+    lowers = [w.lower_ for w in words[:8]]
+    if len(lowers) < 4 or lowers[0] not in {"can", "could", "may", "would", "will"} or lowers[1] not in {"i", "you", "u", "we"}:
+        return False
+    if not any(w.lemma_.lower() in _FACT_REQUEST_VERBS for w in words[2:4]) or not ({"your", "ur"} & set(lowers)):
+        return False
+    return _names_a_fact(words[2:8], _ONE_FACT) and not _embedded_wh(lowers)
 
 
 SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "before", "since", "because", "although", "as", "unless"})
