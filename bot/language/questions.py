@@ -30,7 +30,7 @@ FACT_NOUNS = frozenset({
     "one", "type", "brand", "item", "product", "store", "shop", "branch", "department", "version",
     "package", "tariff", "platform", "browser", "app", "device",
     "reg", "registration", "username", "surname", "ticket", "policy", "claim", "tracking", "terminal", "gate",
-    "airport", "street", "location", "birthday", "dob", "age", "mileage", "serial", "postcode", "reference", "ref",
+    "airport", "street", "location", "birthday", "dob", "age", "mileage", "serial", "ref",
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
