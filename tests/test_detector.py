@@ -3,7 +3,11 @@ play live in data/skills/cases.jsonl, run by tests/test_cases.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from bot.skills.labels import Detection
 
 pytestmark = pytest.mark.models
 
@@ -363,3 +367,19 @@ def test_offering_anything_else_bridges_and_greets_no_one(detector) -> None:  # 
     found = labels(detector, "is there anything else i can sort out for you while you're here")
     assert "bridge" in found and "greet_acknowledge" not in found
     assert "greet_acknowledge" in labels(detector, "Hi there, thanks for waiting! Anything else on your list today?")
+
+
+def test_a_detection_carries_its_source_and_the_details_the_customer_needs(detector) -> None:  # type: ignore[no-untyped-def]
+    said = "I ordered a chicken wrap twenty minutes ago and I'm really frustrated."
+    found = {d.label: d for d in detector.detect(
+        "It sounds like you're really frustrated. So you ordered the wrap twenty minutes ago. What's your order number? "
+        "I can remake your wrap right now, or give you a full refund on it.", said)}
+    feeling, fact = found["restate_feeling"], found["restate_fact"]
+    assert feeling.details is not None and (feeling.details.feeling, feeling.details.whose) == ("frustrated", "listener")
+    assert fact.details is not None and {"wrap", "order"} & set(fact.details.restated)
+    question = found["factual_question"]
+    assert question.source == "question form" and question.details is not None
+    assert (question.details.question_form, question.details.asks_about) == ("factual", "order number")
+    offer = found["offer_options"].details
+    assert offer is not None and len(offer.options) == 2 and not offer.refused
+    assert Detection.from_dict(json.loads(json.dumps(found["offer_options"].to_dict()))) == found["offer_options"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.language import Sentence, describe_offer
 from bot.skills.labels import Details
+from bot.skills.restating import content_lemmas
 
 QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
 #: a sentence asks at most one of these.
@@ -22,9 +23,11 @@ def source_of(label: str, confidence: float, sims: dict[str, float]) -> str:
     return "similarity" if round(sims.get(label, -1.0), 3) == confidence else "rules"
 
 
-def details_of(label: str, sentence: Sentence) -> Details | None:
+def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset()) -> Details | None:
     """What the rest of the product needs of a detection: an offer's clause and time, a question's form and what it
-    asks about, the feeling named and whose it is."""
+    asks about, the feeling named and whose it is, which of the customer's words (`heard`) a restatement says back."""
+    if label == "restate_fact":
+        return Details(restated=tuple(sorted(content_lemmas(sentence.span) & heard)))
     if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
         question = sentence.question
         return Details(question_form=question.form, asks_about=question.about) if question.is_question else None

@@ -248,7 +248,7 @@ class SkillDetector:
         evidence = original[sent.start_char : sent.end_char]
         start = sent.start_char + len(evidence) - len(evidence.lstrip())
         end = sent.end_char - len(evidence) + len(evidence.rstrip())
-        return [Detection(label, evidence.strip(), start, end, conf, source_of(label, conf, sims), details_of(label, sentence))
+        return [Detection(label, evidence.strip(), start, end, conf, source_of(label, conf, sims), details_of(label, sentence, said.lemmas))
                 for label, conf in labels.items()]
 
     def _restating(self, labels: dict[str, float], sentence: Sentence, vector: np.ndarray, shape: float, said: Heard) -> None:

@@ -68,12 +68,14 @@ class Details:
     #: a feeling named back: its family and whose it is ("listener", "situation").
     feeling: str = ""
     whose: str = ""
+    #: the customer's facts (content words) a restatement says back.
+    restated: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Details:
         """The inverse of dataclasses.asdict."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("options", "timed"):
+        for key in ("options", "timed", "restated"):
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)
