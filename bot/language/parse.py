@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ class Lexicon:
     polarity: dict[str, str]
     #: families that fit any complaint, named or not ("I'd be furious too" to "nobody came all day").
     fits_complaint: frozenset[str] = frozenset()
+    #: family -> its kinships: families of one kin fit each other ("gutted" restates "annoyed": both upset).
+    kin: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -61,17 +63,19 @@ def load_lexicon(path: Path = DATA / "feelings.yml") -> Lexicon:
     entries: list[LexiconEntry] = []
     polarity: dict[str, str] = {}
     fits: set[str] = set()
+    kin: dict[str, tuple[str, ...]] = {}
     for family, spec in (data.get("families") or {}).items():
         polarity[str(family)] = str(spec.get("polarity", "negative"))
         if spec.get("fits_complaint"):
             fits.add(str(family))
+        kin[str(family)] = tuple(str(k) for k in spec.get("kin", ()))
         for item in spec.get("words", []):
             if isinstance(item, str):
                 entries.append(LexiconEntry(str(family), item.lower()))
             else:
                 entries.append(LexiconEntry(str(family), str(item["lower"]).lower(), exact=True,
                                             pos=frozenset(item.get("pos", ())), dep=frozenset(item.get("dep", ())), not_dep=frozenset(item.get("not_dep", ()))))
-    return Lexicon(tuple(entries), polarity, frozenset(fits))
+    return Lexicon(tuple(entries), polarity, frozenset(fits), kin)
 
 
 @lru_cache(maxsize=1)

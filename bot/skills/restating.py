@@ -29,6 +29,7 @@ _REFLECTIVE_FRAME = re.compile(
 
 #: feelings a restatement can name to a complaint that names none.
 COMPLAINT_FEELINGS = lexicon().fits_complaint
+POSITIVE = frozenset(f for f, polarity in lexicon().polarity.items() if polarity == "positive")
 
 
 def known_family(feeling: str) -> str | None:
@@ -110,15 +111,23 @@ def restates_feeling(sentence: Sentence, said: Heard, about: bool) -> float | No
     named = {f.family for f in theirs}
     if not named:
         return None
+    upset = said.feelings - POSITIVE  # "I was so excited and now it's ruined" names no upset of its own
     if named & said.feelings:
         return 0.9
+    if _kin(named) & _kin(upset):
+        return 0.85  # "I'd be gutted too" to "I'm so annoyed": another word for the same upset
     if named & said.felt:
         return 0.8  # shown, not said: "I've rung three times this week" from a customer who is frustrated
     if not said.feelings and not said.informative:
         return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
-    if said.informative and not said.feelings and named & COMPLAINT_FEELINGS:
+    if said.informative and not upset and named & COMPLAINT_FEELINGS:
         return 0.75  # "I'd be furious too" to "I took a day off and nobody came": shown, not named
     return None
+
+
+def _kin(families: set[str] | frozenset[str]) -> set[str]:
+    """The kinships of feeling families (data/language/feelings.yml: `kin`), so near words fit each other."""
+    return {kin for family in families for kin in lexicon().kin.get(family, ())}
 
 def _exclaims(sentence: Sentence) -> bool:
     """An exclamation about what happened to them: "What a nightmare!", "Oh no, how awful", "Such a shock"."""
