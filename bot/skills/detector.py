@@ -1,9 +1,10 @@
-"""Find the cycle's skills in what a trainee wrote, with the evidence span and a confidence.
+"""Find the cycle's skills in what a trainee wrote, with the evidence span, a confidence, a source and details.
 
 Three sources of evidence, combined per sentence:
-- grammar (spaCy): question form, future statements, times and dates;
+- the language pipeline (bot.language, one spaCy parse per text): question form, clauses with their
+  modality and negation, times and dates, feelings and whose they are;
 - meaning (sentence-transformers): similarity to the examples under data/skills/;
-- the context: restating is judged against what the customer actually said.
+- the context: restating is judged against what the customer actually said (bot.skills.restating).
 """
 
 from __future__ import annotations
