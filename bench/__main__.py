@@ -59,6 +59,20 @@ def external_quality(detector: Any) -> dict[str, Any] | None:
     return _label_quality(found, [set(r["labels"]) for r in rows])
 
 
+def customer_probes() -> tuple[int, int]:
+    """The customer's language: person swap and feelings cases of data/skills/cases.jsonl right, of all of them."""
+    from bot.language import swap_person, understand
+
+    cases = [c for c in _load(PROJECT_ROOT / "data" / "skills" / "cases.jsonl") if "swap" in c or "feelings" in c]
+    right = 0
+    for case in cases:
+        analysis = understand(case["text"])
+        swapped = "swap" not in case or swap_person(analysis) == case["swap"]
+        named = sorted([f.family, f.whose] for f in analysis.feelings if not f.negated)
+        right += swapped and ("feelings" not in case or named == sorted(case["feelings"]))
+    return right, len(cases)
+
+
 def conversation_quality(detector: Any) -> dict[str, Any]:
     """Every trainee turn of whole conversations, judged as in practice: against all the customer said so far."""
     conversations = _load(CONVERSATIONS)
@@ -243,7 +257,7 @@ def verdict(value: float, target: float, lower_is_better: bool = False) -> str:
 
 
 def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any],
-           latency: dict[str, float], external: dict[str, Any] | None = None) -> str:
+           latency: dict[str, float], external: dict[str, Any] | None = None, probes: tuple[int, int] = (0, 0)) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -272,6 +286,8 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
                      f"{verdict(external['macro_f1'], TARGETS['external_macro_f1'])} |")
         lines.append(f"| the same: restate_feeling recall (precision {feeling[0]:.3f}) | {feeling[1]:.3f} | ≥ 0.8 | "
                      f"{verdict(feeling[1], 0.8)} |")
+    lines.append(f"| the customer's language: person swap and feelings cases (data/skills/cases.jsonl) right | "
+                 f"{probes[0]}/{probes[1]} | all | {verdict(probes[0], probes[1]) if probes[1] else ''} |")
     lines.append(f"| own held-out conversations ({conversations['conversations']}, {conversations['rows']} trainee turns, each judged "
                  f"against all the customer said so far): macro-F1 | {conversations['macro_f1']:.3f} | | |")
     lines += ["", f"Reference points: {REFERENCES}", "",
@@ -338,7 +354,9 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
 def quick(detector: Any) -> str:
     """The quality numbers only (no AnnoMI, no speed), printed, docs/benchmarks.md left alone: for trying a change."""
     held, conversations, external = heldout_quality(detector), conversation_quality(detector), external_quality(detector)
+    right, probes = customer_probes()
     out = [f"own held-out macro-F1 {held['macro_f1']:.3f}, exact {held['exact_match']:.3f}",
+           f"customer probes (person swap, feelings): {right}/{probes} right",
            f"own held-out conversations macro-F1 {conversations['macro_f1']:.3f}"]
     if external:
         p, r, f, n = external["per_label"]["restate_feeling"]
@@ -366,7 +384,7 @@ def main() -> int:
     latency = message_latency(detector)
     print(f"bench: label {LABEL_LINES} lines...", file=sys.stderr)
     speed = label_speed()
-    text = report(held, conversations, annomi, speed, latency, external)
+    text = report(held, conversations, annomi, speed, latency, external, customer_probes())
     REPORT.write_text(text, encoding="utf-8")
     print(text)
     return 0
