@@ -22,7 +22,17 @@ _BE_FOR_YOU = {"am": "are", "was": "were", "'m": "'re", "m": "'re"}
 _CHAT_CONTRACTIONS = {"m": "'re", "ve": "'ve", "ll": "'ll", "d": "'d"}
 
 
+#: tags of a finite verb: after one, "you" heads a clause of its own ("I think you are right", "I know you ordered").
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
 def _is_subject(token: Any) -> bool:
+    doc = token.doc
+    if token.i and doc[token.i - 1].pos_ == "VERB" and token.lower_ in _YOU:
+        # Right after a verb, "you" is its object unless a finite verb follows: "make you a fresh one", "let you
+        # know", "tell you what…" (the small parser reads some of these as a small clause's subject).
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        return after is not None and after.tag_ in _FINITE
     if token.dep_ in _SUBJECT_DEPS:
         return True
     return token.dep_ == "conj" and token.head.dep_ in _SUBJECT_DEPS  # "you and your wife were…"
