@@ -1,8 +1,13 @@
-"""The skill detectors on hard cases: real spaCy and MiniLM models, loaded once per run."""
+"""The skill detectors on hard cases: real spaCy and MiniLM models, loaded once per run (one-line cases found in
+play live in data/skills/cases.jsonl, run by tests/test_cases.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from bot.skills.labels import Detection
 
 pytestmark = pytest.mark.models
 
@@ -68,11 +73,13 @@ SHOWN = ["Hi.", "I've rung three times this week and every time I'm promised a c
 
 
 @pytest.mark.parametrize("text", ["That must be really frustrating.", "I can hear you're fed up with waiting for that call."])
-def test_a_feeling_the_customer_shows_but_never_names_is_restated_when_the_scenario_says_they_feel_it(
+def test_a_feeling_the_customer_shows_but_never_names_is_restated(
         detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "restate_feeling" not in labels(detector, text, SHOWN)  # nothing to go on but the words
+    # skills.md's conventions: a feeling the customer showed counts as much as one they named
+    assert "restate_feeling" in labels(detector, text, SHOWN)
     found = {d.label: d.confidence for d in detector.detect(text, SHOWN, ("upset", "ignored"))}
     assert 0 < found.get("restate_feeling", 0) < 0.9  # less sure than a feeling they put into words
+    assert "restate_feeling" not in labels(detector, "You must be thrilled.", SHOWN)  # a feeling that does not fit
 
 
 def test_a_restated_feeling_is_not_dismissive_for_sharing_a_topic_with_a_dismissive_example(detector) -> None:  # type: ignore[no-untyped-def]
@@ -81,20 +88,9 @@ def test_a_restated_feeling_is_not_dismissive_for_sharing_a_topic_with_a_dismiss
     assert "dismissive" in labels(detector, "Calm down, you're just upset about the wait.", "I'm so upset, I've waited an hour.")
 
 
-@pytest.mark.parametrize("text", ["that's so dissapointing", "how frustrating", "It's so upsetting"])
-def test_a_feeling_named_in_an_exclamation_is_said_to_the_customer(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    said = "The vase arrived smashed and now I'm worried I won't have a gift."
-    assert "restate_feeling" in labels(detector, text, said, ("upset", "disappointed"))
-
-
 def test_a_feeling_the_scenario_does_not_give_the_customer_is_still_not_theirs(detector) -> None:  # type: ignore[no-untyped-def]
     assert "restate_feeling" not in labels(detector, "You sound confused by all this.", SHOWN, ("frustrated",))
     assert "restate_feeling" not in labels(detector, "I'm frustrated too, our phones are awful.", SHOWN, ("frustrated",))
-
-
-def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector) -> None:  # type: ignore[no-untyped-def]
-    assert "restate_feeling" not in labels(detector, "You sound really confused.", "The courier lost my parcel and nobody can find it.")
-    assert "restate_feeling" in labels(detector, "You're at a loss about what to do next.", "I feel so helpless, I've tried everything.")
 
 
 @pytest.mark.parametrize(("said", "families"), [
@@ -108,7 +104,7 @@ def test_a_lost_parcel_is_no_confusion_but_being_at_a_loss_is_helpless(detector)
     ("I'm under a lot of pressure", {"rushed", "worried"}),  # said back as "in a rush" or as "stressful"
 ])
 def test_feeling_words_are_whole_words_where_a_stem_would_overreach(said: str, families: set[str]) -> None:
-    from bot.skills.feelings import feeling_families
+    from bot.language import feeling_families
 
     assert feeling_families(said) == families
 
@@ -255,38 +251,8 @@ def test_facts_said_back_beside_a_feeling_count_too_but_not_the_feeling_s_own_ca
     assert "restate_feeling" in found and "restate_fact" not in found
 
 
-@pytest.mark.parametrize(("text", "said"), [
-    ("So the bank said three days and it has been two weeks.", "The bank told me three days and it has been two weeks."),
-    ("So they promised it by Friday and it arrived on Monday.", ["They promised it by Friday and it came Monday.", "Yes."]),
-    ("so the shop told you next week and that was a month ago", "The shop told me next week, that was a month ago."),
-])
-def test_telling_what_happened_on_a_day_sets_no_expectation(detector, text: str, said: str | list[str]) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, text, said)
-    assert "restate_fact" in found and "set_expectation" not in found
-
-
-@pytest.mark.parametrize("text", ["I booked the engineer for Thursday at 10.", "It was dispatched today and lands on Thursday."])
-def test_the_trainee_s_own_booking_or_a_dispatch_that_lands_later_still_sets_an_expectation(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "set_expectation" in labels(detector, text)
-
-
-@pytest.mark.parametrize("text", ["You usually spend around 60 on the plan.", "so it normally comes to 45 and this one is 90"])
-def test_an_amount_is_not_a_time(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "set_expectation" not in labels(detector, text)
-
-
-@pytest.mark.parametrize("text", ["Your table will be ready at 7.", "It should arrive by 5.", "The refund should reach you within a month."])
-def test_a_time_said_as_a_bare_number_or_a_month_sets_an_expectation(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "set_expectation" in labels(detector, text)
-
-
-@pytest.mark.parametrize("text", ["So it came to 60 at the till, not 30.", "So 60 instead of 30."])
-def test_numbers_in_words_and_in_digits_are_the_same_facts(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "restate_fact" in labels(detector, text, "They charged me sixty pounds when the price on the shelf said thirty.")
-
-
 def test_numbers_alone_give_nothing_to_check_a_restatement_against() -> None:
-    from bot.skills.detector import informative
+    from bot.skills.restating import informative
 
     assert not informative({"7"}) and not informative({"7", "order"}) and informative({"order", "late"})
 
@@ -296,7 +262,7 @@ def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped
 
 
 def test_a_you_know_filler_is_not_a_restating_frame() -> None:
-    from bot.skills.detector import _REFLECTIVE_FRAME
+    from bot.skills.restating import _REFLECTIVE_FRAME
 
     assert not _REFLECTIVE_FRAME.search("You know, it halves the risk of a fall.")
     assert _REFLECTIVE_FRAME.search("You know what you need to do, it's finding the time.")
@@ -371,39 +337,10 @@ def test_asking_which_option_they_prefer_is_a_choice_that_seeks_agreement(detect
     assert {"closed_question", "seek_agreement"} <= found and not {"open_question", "factual_question"} & found
 
 
-def test_summing_up_is_not_dismissive_by_resemblance_and_cannot_is_no_offer_by_wording(detector) -> None:  # type: ignore[no-untyped-def]
-    said = "I bought this jacket here ten days ago, it still has the tags on, and I've lost the receipt."
-    assert "dismissive" not in labels(detector, "I see, so it was a present and you don't have the receipt.", said)
-    assert "dismissive" in labels(detector, "You should have kept the receipt.", said)
-    assert "offer_options" not in labels(detector, "Sorry, I can't swap it for you.", said)
-
-
 def test_of_two_equally_sure_offers_the_evidence_is_the_main_one_not_the_add_on(detector) -> None:  # type: ignore[no-untyped-def]
     text = "I can refund the duplicate payment today. I'll also put a note on your file."
     offer = next(d for d in detector.detect(text, "I was charged twice for my appointment.") if d.label == "offer_options")
     assert offer.span.startswith("I can refund")
-
-
-def test_a_brush_off_that_mentions_the_wait_acknowledges_nothing(detector) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, "we're really busy, you'll have to wait like everyone else")
-    assert "dismissive" in found and "greet_acknowledge" not in found
-    assert "greet_acknowledge" in labels(detector, "Hi, sorry for the wait, we're really busy today.")
-
-
-def test_an_opening_offer_of_help_is_no_bridge(detector) -> None:  # type: ignore[no-untyped-def]
-    assert "bridge" not in labels(detector, "Hello! Sorry to keep you waiting. How can I help today?")
-    assert "bridge" in labels(detector, "Is there anything else I can help you with today?")
-
-
-def test_imagining_a_good_outcome_checks_no_satisfaction_and_seeks_no_agreement(detector) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, "What would a good outcome look like for you?", "The vase arrived smashed.")
-    assert "high_gain_question" in found and not {"check_satisfaction", "seek_agreement"} & found
-    assert "check_satisfaction" in labels(detector, "Are you happy with how it turned out?", "The vase arrived smashed.")
-
-
-def test_asking_when_sets_no_expectation(detector) -> None:  # type: ignore[no-untyped-def]
-    assert labels(detector, "When will it arrive?") >= {"open_question", "factual_question"}
-    assert "set_expectation" not in labels(detector, "When will it arrive?")
 
 
 @pytest.mark.parametrize("text", [
@@ -426,38 +363,23 @@ def test_curly_apostrophes_read_like_straight_ones(detector) -> None:  # type: i
     assert "restate_fact" in found and found["restate_fact"].span == "I’m hearing that you’ve been passed between departments."
 
 
-def test_never_in_what_happened_is_not_a_promise(detector) -> None:  # type: ignore[no-untyped-def]
-    assert "overpromise" not in labels(detector, "So it sounds like the delivery never turned up.", "Mm.")
-    assert "overpromise" in labels(detector, "This will never happen again.")
-
-
-@pytest.mark.parametrize("text", [
-    "Not my department, you'll have to phone head office.",
-    "You should have read the email we sent you.",
-    "Honestly, you're overreacting.",
-    "It's not a big deal, it's only a small scratch.",
-    "Not our problem, the courier lost it.",
-    "There's nothing I can do about it.",
-])
-def test_passing_the_buck_blaming_and_belittling_are_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    found = labels(detector, text, "The table arrived scratched and I want it sorted.")
-    assert "dismissive" in found and not {"restate_fact", "restate_feeling"} & found
-
-
-@pytest.mark.parametrize("text", [
-    "Sorry for the wait, it's been a busy morning!",
-    "So what happened when the driver arrived?",
-    "So what's been going on with the boiler?",
-    "so whats the best number to reach you on",
-    "We can do whatever suits you best.",
-    "You should have been told about the fee, and I'm sorry you weren't.",
-    "There's nothing I can do about the weather, but I can move your booking to Friday.",
-])
-def test_courtesy_and_ordinary_questions_are_not_dismissive(detector, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert "dismissive" not in labels(detector, text, "Nobody told me about the fee and I've waited ages.")
-
-
 def test_offering_anything_else_bridges_and_greets_no_one(detector) -> None:  # type: ignore[no-untyped-def]
     found = labels(detector, "is there anything else i can sort out for you while you're here")
     assert "bridge" in found and "greet_acknowledge" not in found
     assert "greet_acknowledge" in labels(detector, "Hi there, thanks for waiting! Anything else on your list today?")
+
+
+def test_a_detection_carries_its_source_and_the_details_the_customer_needs(detector) -> None:  # type: ignore[no-untyped-def]
+    said = "I ordered a chicken wrap twenty minutes ago and I'm really frustrated."
+    found = {d.label: d for d in detector.detect(
+        "It sounds like you're really frustrated. So you ordered the wrap twenty minutes ago. What's your order number? "
+        "I can remake your wrap right now, or give you a full refund on it.", said)}
+    feeling, fact = found["restate_feeling"], found["restate_fact"]
+    assert feeling.details is not None and (feeling.details.feeling, feeling.details.whose) == ("frustrated", "listener")
+    assert fact.details is not None and {"wrap", "order"} & set(fact.details.restated)
+    question = found["factual_question"]
+    assert question.source == "question form" and question.details is not None
+    assert (question.details.question_form, question.details.asks_about) == ("factual", "order number")
+    offer = found["offer_options"].details
+    assert offer is not None and len(offer.options) == 2 and not offer.refused
+    assert Detection.from_dict(json.loads(json.dumps(found["offer_options"].to_dict()))) == found["offer_options"]

@@ -252,3 +252,12 @@ def test_hints_follow_the_cycle(cafe: Scenario) -> None:
     assert "restate the feeling" in engine.hint(cafe, state)
     state, _ = play(cafe, "patient", SKILLED[:5])
     assert engine.hint(cafe, state).startswith("Helping: ask for agreement")
+
+
+def test_a_plan_decided_on_is_what_the_customer_agrees_to(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    plan = "I'll remake your flat white now and bring it over in three minutes."  # skills.md: set_expectation, no option
+    state, reply = engine.step(cafe, state, plan, [det("set_expectation", plan)])
+    assert state.offers and state.expectations and "expectation_heard" in reply.reactions
+    state, reply = engine.step(cafe, state, "Does that work for you?", [det("seek_agreement", "Does that work for you?")])
+    assert state.agreed and engine.NOT_YET_REASONS["no_option"] not in reply.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import alternatives, as_customer_clause, gist, sentence_case, swap_person
+from bot.language import alternatives, as_customer_clause, describe_offer, gist, sentence_case, swap_person, understand
 
 
 @pytest.mark.parametrize(("said", "back"), [
@@ -57,3 +57,104 @@ def test_an_offer_after_a_comma_or_but_is_said_back_from_the_offer_itself() -> N
     assert said == "send me a 4G dongle today"
     assert as_customer_clause("The kitchen is backed up, so we can either pack it to go or bring it to your table.") == (
         "either pack it to go or bring it to my table")
+
+
+# --- the language pipeline, step by step (bot.language: one parse per text) -----------------------------------------
+
+
+@pytest.mark.parametrize(("text", "form", "labels"), [
+    ("What happened when you tried to log in?", "open", ["open_question"]),
+    ("what's the flight number", "factual", ["open_question", "factual_question"]),
+    ("How has this affected your week?", "open", ["open_question", "high_gain_question"]),
+    ("Did you keep the receipt?", "closed", ["closed_question"]),
+    ("Refund or replacement?", "either_or", ["closed_question"]),
+    ("Can you walk me through what the screen shows?", "open", ["open_question"]),
+    ("send me ur postcode", "prompt", ["open_question"]),
+    ("Let me check that for you.", "", []),
+])
+def test_question_form(text: str, form: str, labels: list[str]) -> None:
+    question = understand(text).sentences[0].question
+    assert (question.form, question.labels) == (form, labels)
+
+
+@pytest.mark.parametrize(("text", "about"), [
+    ("What's your order number?", "order number"),
+    ("Which branch did you visit?", "branch"),
+    ("Did you keep the receipt?", "receipt"),
+    ("When does the lease end?", "lease"),
+])
+def test_what_a_question_asks_about(text: str, about: str) -> None:
+    assert understand(text).sentences[0].question.about == about
+
+
+@pytest.mark.parametrize(("text", "person", "modal", "negated", "tense"), [
+    ("I can't refund it.", "speaker", "can", True, "present"),
+    ("I'll call you tomorrow.", "speaker", "will", False, "future"),
+    ("we could send a courier", "speaker", "could", False, "conditional"),
+    ("You should have kept the receipt.", "listener", "should", False, "present"),
+    ("They sent it on Monday.", "other", "", False, "past"),
+])
+def test_modality_and_negation_per_clause(text: str, person: str, modal: str, negated: bool, tense: str) -> None:
+    clause = understand(text).clauses[0]
+    assert (clause.person, clause.modal, clause.negated, clause.tense) == (person, modal, negated, tense)
+
+
+def test_an_offer_after_a_refusal_is_the_offer_and_a_refusal_alone_offers_nothing() -> None:
+    assert not describe_offer("I can't refund the wrap, but I can pack it to take away for you.").refused
+    assert describe_offer("Unfortunately I can't give refunds on food once it's been served.").refused
+    assert describe_offer("I can bring your wrap out in 5 mins.").timed == (True,)
+    assert describe_offer("I can seat you at a window table.").timed == (False,)
+
+
+@pytest.mark.parametrize(("text", "times", "amounts"), [
+    ("The refund shows in 3-5 business days.", True, True),
+    ("I'll ring you Wednesday afternoon.", True, False),
+    ("It came to 60 at the till.", False, True),
+    ("I can seat you at a window table.", False, False),
+    ("That's £20 off, ready by 5.", True, True),
+])
+def test_times_and_amounts(text: str, times: bool, amounts: bool) -> None:
+    sentence = understand(text).sentences[0]
+    assert (bool(sentence.times), bool(sentence.amounts)) == (times, amounts)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm calling concerning my invoice.",  # not worried
+    "Could I swap the scampi for the salad?",  # not betrayed ("scam")
+    "My connecting flight goes through Madrid.",  # not mad
+    "Honestly, you are ignorant.",  # not ignored
+    "We crossed the car park to the other entrance.",  # not cross
+    "I've forgotten my password.",  # not ignored
+    "Could you please check?",  # not pleased
+])
+def test_feeling_words_have_false_friends(text: str) -> None:
+    assert not understand(text).feelings
+
+
+@pytest.mark.parametrize(("text", "family", "whose"), [
+    ("I'm absolutely livid.", "frustrated", "speaker"),
+    ("You must be so worried.", "worried", "listener"),
+    ("That must have been embarrassing.", "embarrassed", "situation"),
+    ("I'd be gutted too.", "sad", "listener"),
+    ("Nobody has answered me and I feel ignored.", "ignored", "speaker"),
+    ("Her son is really anxious about it.", "worried", "other"),
+])
+def test_whose_feeling_it_is(text: str, family: str, whose: str) -> None:
+    assert (family, whose) in {(f.family, f.whose) for f in understand(text).feelings}
+
+
+@pytest.mark.parametrize(("said", "back"), [
+    ("Did you tell them what you wanted?", "Did I tell them what I wanted?"),  # subjects in a question
+    ("Is that who you spoke to?", "Is that who I spoke to?"),  # a relative clause's subject
+    ("I'll call you", "You'll call me"),  # an object
+    ("The agent you spoke to gave me the wrong date.", "The agent I spoke to gave you the wrong date."),
+    ("Were you told?", "Was I told?"),  # the verb agrees
+])
+def test_person_swap_by_the_parse(said: str, back: str) -> None:
+    assert swap_person(said) == back
+
+
+def test_features_for_a_learned_decision() -> None:
+    features = understand("I can refund you today or send a replacement that arrives Thursday.").features()
+    assert features["clause:speaker:can"] == 1.0 and features["times"] >= 2
+    assert understand("Did you keep the receipt?").features()["question:closed"] == 1.0

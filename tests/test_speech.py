@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.skills.speech import tidy
+from bot.language.text import tidy
 
 
 @pytest.mark.parametrize(("text", "kept"), [

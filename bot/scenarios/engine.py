@@ -7,130 +7,24 @@ Nothing here touches Rasa, HTTP or a database.
 
 from __future__ import annotations
 
-import random
-import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
 
-from bot.language import TIME_WORDS, alternatives, as_customer_clause, gist, mid_sentence, sentence_case, swap_person
-from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
+from bot.language import Offer, describe_offer, swap_person
+from bot.language.text import key_words, long_words, words
+from bot.scenarios.model import Scenario
+from bot.scenarios.turn import WALK_OUT_AT, CustomerReply, PracticeState, Turn, mood_for
 from bot.skills.labels import Detection
 
-WALK_OUT_AT = 10
+__all__ = ["NOT_YET_REASONS", "CustomerReply", "PracticeState", "address", "end_early", "final_nps", "hint", "mood_for",
+           "nps_category", "start", "step"]
 ACCEPT_MAX_FRUSTRATION = 7
 KEEPING_TURNS_BEFORE_LEAVING = 3
-MAX_FRAGMENTS = 3
-
-#: mood names by frustration (0..10), as shown to the trainee.
-MOODS: tuple[tuple[int, str], ...] = ((2, "calm"), (4, "uneasy"), (6, "annoyed"), (8, "frustrated"), (10, "angry"))
-
-#: Why a customer is not ready to agree, in their words.
 NOT_YET_REASONS: dict[str, str] = {
     "no_option": "you haven't told me what you can actually do",
     "no_expectation": "I still don't know when any of this will happen",
     "not_understood": "I don't think you've really understood what happened yet",
     "too_upset": "I'm still upset about how this has been handled",
 }
-
-#: Lines any customer may use when a scenario's own variants for a reaction are used up.
-FALLBACK_LINES: dict[str, tuple[str, ...]] = {
-    "reveal": ("And, well, {fact}.", "Also, {fact}."),
-    "closed_answer": ("I guess.", "Mm-hm.", "That's right."),
-    "stalled": ("Hello? I'm still here.", "Is anything actually happening?", "I'm losing patience here."),
-    "nothing_to_add": ("I've said all I can, really.", "That's about it."),
-    "option_heard": ("Okay: {offer}. Noted.",),
-    "expectation_heard": ("{expectation}, then. Fine.",),
-    "not_yet": ("Wait. {reason}.",),
-    "dismissed": ("I don't appreciate that.", "That's not helpful."),
-    "feeling_heard": ("Yes. Thank you.",),
-    "fact_confirmed": ("Yes, that's right.",),
-    "already_told": ("As I said, {fact}.", "I did say - {fact}.", "Like I told you, {fact}."),
-    "kept_waiting": ("Hello? I've been waiting for you to say something.", "Are you still there? I'm waiting.",
-                     "I'm still waiting for an answer, you know."),
-}
-_REPEAT_PREFIXES = ("Look, ", "Again, ", "Like I said, ", "Honestly, ")
-
-
-@dataclass
-class PracticeState:
-    """Where a practice session stands; JSON-ready through :meth:`to_dict`."""
-
-    scenario_id: str
-    difficulty: str
-    seed: int
-    stage: str = "receiving"
-    frustration: int = 0
-    turn: int = 0
-    told: list[str] = field(default_factory=list)
-    held_back: list[str] = field(default_factory=list)
-    feelings_expressed: list[str] = field(default_factory=list)
-    moves_made: list[str] = field(default_factory=list)
-    offers: list[str] = field(default_factory=list)
-    expectations: list[str] = field(default_factory=list)
-    promises: list[str] = field(default_factory=list)
-    agreed: bool = False
-    checked: bool = False
-    thanked: bool = False
-    bridged: bool = False
-    followed_up: bool = False
-    keeping_turns: int = 0
-    first_name: bool = False
-    used_lines: list[str] = field(default_factory=list)
-    outcome: str | None = None
-    nps: int | None = None
-
-    @property
-    def ended(self) -> bool:
-        """True once the customer has left or the trainee ended the session."""
-        return self.outcome is not None
-
-    @property
-    def moves(self) -> int:
-        """How many distinct skilful moves the trainee has made."""
-        return len(self.moves_made)
-
-    @property
-    def mood(self) -> str:
-        """The customer's mood, in words."""
-        return mood_for(self.frustration)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy (stored in a Rasa slot between messages)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PracticeState:
-        """Rebuild a state from :meth:`to_dict`, ignoring unknown keys."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-
-@dataclass(frozen=True)
-class CustomerReply:
-    """What the customer says back, and what changed."""
-
-    text: str
-    reactions: tuple[str, ...]
-    stage: str
-    mood: str
-    frustration: int
-    outcome: str | None = None
-    nps: int | None = None
-    told: tuple[str, ...] = ()
-    feelings: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy."""
-        return asdict(self)
-
-
-def mood_for(frustration: int) -> str:
-    """The mood word for a frustration level."""
-    for limit, name in MOODS:
-        if frustration <= limit:
-            return name
-    return MOODS[-1][1]
 
 
 def address(scenario: Scenario, state: PracticeState) -> str:
@@ -157,7 +51,7 @@ def start(scenario: Scenario, difficulty: str, seed: int) -> tuple[PracticeState
         frustration=level.start_frustration,
         held_back=volunteered[len(tell_now) :] + kept + high_gain,
     )
-    turn = _Turn(scenario, state)
+    turn = Turn(scenario, state)
     turn.say("opening")
     return state, turn.reply()
 
@@ -173,7 +67,7 @@ def step(
     found: dict[str, Detection] = {}
     for detection in detections:
         found.setdefault(detection.label, detection)
-    turn = _Turn(scenario, state)
+    turn = Turn(scenario, state)
     level = scenario.difficulties[state.difficulty]
 
     if waited_seconds > level.patience_seconds:
@@ -258,7 +152,7 @@ def hint(scenario: Scenario, state: PracticeState) -> str:
 # --- the stages -----------------------------------------------------------------------------
 
 
-def _receive(turn: _Turn, found: dict[str, Detection]) -> None:
+def _receive(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
     if "greet_acknowledge" in found and "dismissive" not in found:
         turn.frustrate(-1)
@@ -270,8 +164,7 @@ def _receive(turn: _Turn, found: dict[str, Detection]) -> None:
     turn.progress = True
 
 
-def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) -> None:
-    state, scenario = turn.state, turn.scenario
+def _understand_and_help(turn: Turn, found: dict[str, Detection], text: str) -> None:
     if "restate_feeling" in found:
         turn.frustrate(-2)
         turn.move("feeling")
@@ -280,76 +173,102 @@ def _understand_and_help(turn: _Turn, found: dict[str, Detection], text: str) ->
         turn.frustrate(-1)
         turn.move("fact")
         turn.say("fact_confirmed")
-    answered = False
-    agreement = [found[label].span for label in ("seek_agreement", "check_satisfaction") if label in found]
-    asking = found.get("high_gain_question") or found.get("open_question")
-    if asking and asking.span not in agreement:  # "How does that sound?" asks them to agree, not for more facts
-        question = asking
-        again = _asked_again(scenario, state, question.span or text) if "factual_question" in found else None
-        fact_id = None if again else _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
-        if again:
-            turn.say("already_told", fact=scenario.fact(again).text)
-            turn.progress = True
-        elif fact_id:
-            state.held_back.remove(fact_id)
-            turn.move(f"asked:{fact_id}")
-            turn.say("reveal", fact=scenario.fact(fact_id).text)
-            turn.told.append(fact_id)
-            state.told.append(fact_id)
-        else:
-            turn.say("nothing_to_add")
-            turn.progress = True
-        answered = True
+    answered = _answer_question(turn, found, text)
     agreement_asked = any(label in found for label in ("seek_agreement", "check_satisfaction"))
     if "closed_question" in found and not answered and not agreement_asked and "bridge" not in found:
         turn.say("closed_answer")
         turn.progress = True
-    clause = as_customer_clause(found["offer_options"].span) if "offer_options" in found else ""
-    if clause and not _REFUSAL.search(clause):  # "I can't refund it without a receipt" informs; it offers nothing
-        # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
-        offer = gist(_preferred(scenario, alternatives(clause)))
-        state.offers.append(offer)
-        turn.move(f"offer:{len(state.offers)}")
-        turn.say("option_heard", offer=offer)
-        state.stage = "helping"
-        if TIME_WORDS.search(offer) and "set_expectation" not in found:
-            state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
+    if "offer_options" in found:
+        _hear_offer(turn, found)
     if "set_expectation" in found:
-        expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
-        state.expectations.append(expectation)
-        turn.frustrate(-1)
-        turn.move(f"expectation:{len(state.expectations)}")
-        offered_in_it = "offer_options" in found and found["offer_options"].span == found["set_expectation"].span
-        if not offered_in_it:  # one sentence is answered once, not echoed back twice
-            turn.say("expectation_heard", expectation=expectation)
-        state.stage = "helping"
+        _hear_expectation(turn, found)
     if "overpromise" in found:
         promise = found["overpromise"].span.strip().rstrip(".!")
-        state.promises.append(promise)
-        turn.frustrate(1 if state.difficulty == "patient" else 2)
+        turn.state.promises.append(promise)
+        turn.frustrate(1 if turn.state.difficulty == "patient" else 2)
         turn.say("overpromised", promise=promise)
         turn.progress = True
-    wants_to_close = any(label in found for label in ("thank", "bridge", "follow_up")) and state.stage == "helping"
+    wants_to_close = any(label in found for label in ("thank", "bridge", "follow_up")) and turn.state.stage == "helping"
     if agreement_asked or wants_to_close:
-        state.stage = "helping"
-        reason = _not_ready_because(turn)
-        if reason is None:
-            state.agreed = True
-            state.stage = "keeping"
-            turn.frustrate(-2)
-            turn.say("accept", plan=state.offers[-1])
-            turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
-            if scenario.lines.get("call_me") and not state.first_name:
-                turn.say("call_me")
-                state.first_name = True
-            if "check_satisfaction" in found:
-                state.checked = True
-        else:
-            turn.say("not_yet", reason=NOT_YET_REASONS[reason])
+        _asked_to_agree(turn, found)
+
+
+def _answer_question(turn: Turn, found: dict[str, Detection], text: str) -> bool:
+    """An open question: a kept-back fact, a fact said again, or nothing to add. True if one was answered."""
+    state, scenario = turn.state, turn.scenario
+    agreement = [found[label].span for label in ("seek_agreement", "check_satisfaction") if label in found]
+    question = found.get("high_gain_question") or found.get("open_question")
+    if not question or question.span in agreement:  # "How does that sound?" asks them to agree, not for more facts
+        return False
+    again = _asked_again(scenario, state, question.span or text) if "factual_question" in found else None
+    fact_id = None if again else _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
+    if again:
+        turn.say("already_told", fact=scenario.fact(again).text)
         turn.progress = True
+    elif fact_id:
+        state.held_back.remove(fact_id)
+        turn.move(f"asked:{fact_id}")
+        turn.say("reveal", fact=scenario.fact(fact_id).text)
+        turn.told.append(fact_id)
+        state.told.append(fact_id)
+    else:
+        turn.say("nothing_to_add")
+        turn.progress = True
+    return True
 
 
-def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
+def _hear_offer(turn: Turn, found: dict[str, Detection]) -> None:
+    state = turn.state
+    heard = _offer(found["offer_options"])
+    if not heard.clause or heard.refused:  # "I can't refund it without a receipt" informs; it offers nothing
+        return
+    # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
+    chosen = _preferred(turn.scenario, list(heard.options))
+    offer = heard.gists[chosen]
+    state.offers.append(offer)
+    turn.move(f"offer:{len(state.offers)}")
+    turn.say("option_heard", offer=offer)
+    state.stage = "helping"
+    if heard.timed[chosen] and "set_expectation" not in found:
+        state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
+
+
+def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
+    state = turn.state
+    plan = _offer(found["set_expectation"]) if "offer_options" not in found else None
+    if plan and plan.planned and plan.clause and not plan.refused:
+        state.offers.append(plan.gists[0])  # "I'll remove the fee today": one plan decided on is what they agree to
+    expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
+    state.expectations.append(expectation)
+    turn.frustrate(-1)
+    turn.move(f"expectation:{len(state.expectations)}")
+    offered_in_it = "offer_options" in found and found["offer_options"].span == found["set_expectation"].span
+    if not offered_in_it:  # one sentence is answered once, not echoed back twice
+        turn.say("expectation_heard", expectation=expectation)
+    state.stage = "helping"
+
+
+def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
+    state, scenario = turn.state, turn.scenario
+    state.stage = "helping"
+    reason = _not_ready_because(turn)
+    if reason is None:
+        state.agreed = True
+        state.stage = "keeping"
+        turn.frustrate(-2)
+        turn.say("accept", plan=state.offers[-1])
+        turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
+        if scenario.lines.get("call_me") and not state.first_name:
+            turn.say("call_me")
+            state.first_name = True
+        if "check_satisfaction" in found:
+            state.checked = True
+    else:
+        turn.say("not_yet", reason=NOT_YET_REASONS[reason])
+    turn.progress = True
+
+
+def _keep(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
     state.keeping_turns += 1
     if "check_satisfaction" in found or "seek_agreement" in found:
@@ -377,28 +296,21 @@ def _keep(turn: _Turn, found: dict[str, Detection]) -> None:
         state.nps = final_nps(state)
 
 
-_REFUSAL = re.compile(r"\b(can'?t|can’t|cannot|can not|won'?t|won’t|unable to|not able to)\b", re.IGNORECASE)
-_LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
-                           "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
+def _offer(detection: Detection) -> Offer:
+    """An offer as the language pipeline read it: from the detection's details, or read from its span."""
+    details = detection.details
+    if details is not None and details.offer and details.options:
+        return Offer(details.offer, details.options, details.options, details.timed, details.refused, details.planned)
+    return describe_offer(detection.span)
 
 
-def _words(text: str) -> set[str]:
-    """The words of a text, lower case, without the punctuation around them."""
-    return {w.strip(".,!?'\"").lower() for w in text.split()}
-
-
-def _content_words(text: str) -> set[str]:
-    """A fact's own longer words ('deadline', 'meeting'), which a question names only when it asks about that fact."""
-    return {w for w in _words(text) if len(w) >= 5}
-
-
-def _preferred(scenario: Scenario, options: list[str]) -> str:
+def _preferred(scenario: Scenario, options: list[str]) -> int:
     """Of the options offered, the one sharing most words with the customer's need (the first on a tie)."""
-    need = _words(scenario.need) - _LITTLE_WORDS
-    return max(options, key=lambda option: (len(need & (_words(option) - _LITTLE_WORDS)), -options.index(option)))
+    need = key_words(scenario.need)
+    return max(range(len(options)), key=lambda i: (len(need & key_words(options[i])), -i))
 
 
-def _not_ready_because(turn: _Turn) -> str | None:
+def _not_ready_because(turn: Turn) -> str | None:
     state = turn.state
     level = turn.scenario.difficulties[state.difficulty]
     if not state.offers:
@@ -415,11 +327,11 @@ def _not_ready_because(turn: _Turn) -> str | None:
 def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str | None:
     """A fact the customer has already given that a factual question asks for ("What was the order number?" after
     they said it), when it matches better than anything they have kept back."""
-    words = _words(question)
+    asked = words(question)
 
     def overlap(fact_id: str) -> int:
         fact = scenario.fact(fact_id)
-        return len(words & ({k.lower() for k in fact.keywords} | _content_words(fact.text)))
+        return len(asked & ({k.lower() for k in fact.keywords} | long_words(fact.text)))
 
     told = [fid for fid in dict.fromkeys(state.told) if overlap(fid)]
     if not told:
@@ -432,124 +344,15 @@ def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gai
     """The fact an open question draws out: the one it asks about, else the next kept back."""
     if not state.held_back:
         return None
-    words = _words(question)
+    asked = words(question)
     candidates = [scenario.fact(fid) for fid in state.held_back]
     if not high_gain:
         candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
-    best = max(candidates, key=lambda f: (len(words & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
-    if not words & {k.lower() for k in best.keywords}:
+    best = max(candidates, key=lambda f: (len(asked & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
+    if not asked & {k.lower() for k in best.keywords}:
         # Asked plainly about the very thing behind their request ("What time is your deadline?"), they say it;
         # otherwise an open question draws out the next fact they kept back.
-        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if words & _content_words(f.text)]
+        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if asked & long_words(f.text)]
         preferred = [f for f in candidates if (f.reveal == "high_gain") == high_gain]
         best = (named or preferred or candidates)[0]
     return best.id
-
-
-
-class _Turn:
-    """The customer's reply being put together during one step."""
-
-    def __init__(self, scenario: Scenario, state: PracticeState) -> None:
-        self.scenario = scenario
-        self.state = state
-        self.reactions: list[str] = []
-        self.parts: list[str] = []
-        self.told: list[str] = []
-        self.feelings: list[str] = []
-        self.progress = False
-        self.rng = random.Random(f"{state.seed}:{state.turn}")
-
-    def frustrate(self, amount: int) -> None:
-        self.state.frustration = max(0, min(WALK_OUT_AT + 1, self.state.frustration + amount))
-
-    def move(self, name: str) -> None:
-        """Count a skilful move once (asking the same thing twice is not a second move)."""
-        self.progress = True
-        if name not in self.state.moves_made:
-            self.state.moves_made.append(name)
-
-    def say(self, reaction: str, **values: str) -> None:
-        if reaction in self.reactions:
-            return
-        self.reactions.append(reaction)
-        line = self._choose(reaction)
-        if reaction in ("explain", "no_greeting"):
-            facts = [self.scenario.fact(fid) for fid in self.scenario_volunteered_now()]
-            self.told.extend(f.id for f in facts)
-            self.state.told.extend(f.id for f in facts)
-            values["volunteered"] = _join([f.text for f in facts])
-        values.setdefault("address_as", self.scenario.persona.address_as)
-        values.setdefault("name", self.scenario.persona.name)
-        text = PLACEHOLDER.sub(lambda m: self._value(m.group(1), values), line)
-        for feeling in self.scenario.feelings:
-            if names_feeling(text, feeling) and feeling not in self.feelings:
-                self.feelings.append(feeling)
-                if feeling not in self.state.feelings_expressed:
-                    self.state.feelings_expressed.append(feeling)
-        self.parts.append(text)
-
-    def unsay(self, reaction: str) -> None:
-        """Take back a reaction already put into this reply (a later one says the same thing)."""
-        if reaction in self.reactions:
-            at = self.reactions.index(reaction)
-            del self.reactions[at], self.parts[at]
-
-    def scenario_volunteered_now(self) -> list[str]:
-        volunteered = [f.id for f in self.scenario.facts if f.reveal == "volunteered"]
-        return [fid for fid in volunteered if fid not in self.state.held_back and fid not in self.state.told]
-
-    def _value(self, name: str, values: dict[str, str]) -> str:
-        if name.startswith("fact:"):
-            return self.scenario.fact(name[5:]).text
-        return mid_sentence(values.get(name, ""))
-
-    def _choose(self, reaction: str) -> str:
-        own = [(f"{reaction}:{i}", line) for i, line in enumerate(self.scenario.lines.get(reaction, ()))]
-        spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(FALLBACK_LINES.get(reaction, ()))]
-        for pool in (own, spare):
-            unused = [(key, line) for key, line in pool if key not in self.state.used_lines]
-            if unused:
-                key, line = self.rng.choice(unused)
-                self.state.used_lines.append(key)
-                return line
-        # Every variant has been said: vary the wording rather than repeat it verbatim.
-        key, line = self.rng.choice(own or spare)
-        count = sum(1 for used in self.state.used_lines if used.startswith(f"{key}#"))
-        self.state.used_lines.append(f"{key}#{count + 1}")
-        prefix = _REPEAT_PREFIXES[count % len(_REPEAT_PREFIXES)] * (1 + count // len(_REPEAT_PREFIXES))
-        return prefix + line[0].lower() + line[1:]
-
-    def reply(self) -> CustomerReply:
-        order = {name: i for i, name in enumerate(_REPLY_ORDER)}
-        pairs = sorted(zip(self.reactions, self.parts, strict=False), key=lambda p: order.get(p[0], 99))
-        if len(pairs) > MAX_FRAGMENTS:
-            pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
-        text = sentence_case(" ".join(part.strip() for _, part in pairs))
-        state = self.state
-        return CustomerReply(
-            text=text,
-            reactions=tuple(self.reactions),
-            stage=state.stage,
-            mood=state.mood,
-            frustration=state.frustration,
-            outcome=state.outcome,
-            nps=state.nps,
-            told=tuple(self.told),
-            feelings=tuple(self.feelings),
-        )
-
-
-_REPLY_ORDER = (
-    "opening", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
-    "reveal", "already_told", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
-    "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
-)
-
-
-def _join(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + ", and " + items[-1]

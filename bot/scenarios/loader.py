@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from bot.language import known_feeling
+from bot.language.parse import lexicon
 from bot.scenarios.model import (
     ALWAYS_ALLOWED,
     DEFAULT_DIFFICULTIES,
@@ -25,7 +27,6 @@ from bot.scenarios.model import (
     Scenario,
     names_feeling,
 )
-from bot.skills.feelings import FEELING_FAMILIES, feeling_families
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -255,9 +256,9 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
             line_groups[reaction] = _line_group(check, lines_data, reaction, fact_ids)
     feelings = check.strings(data, "", "feelings")
     for i, feeling in enumerate(feelings):
-        if not feeling_families(feeling):
+        if not known_feeling(feeling):
             check.fail(f"feelings[{i}]", f"'{feeling}' is not a feeling the skill detectors know, so naming it back could never "
-                                         f"count (known: {', '.join(FEELING_FAMILIES)} and their synonyms)")
+                                         f"count (known: {', '.join(lexicon().families)} and their synonyms in data/language/feelings.yml)")
     for reaction in ("explain", "no_greeting"):
         for i, line in enumerate(line_groups.get(reaction, ())):
             if feelings and not any(names_feeling(line, feeling) for feeling in feelings):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.language import feeling_families, known_feeling
+
 DIFFICULTY_LEVELS: tuple[str, ...] = ("patient", "impatient", "angry")
 REVEAL_KINDS: tuple[str, ...] = ("volunteered", "open", "high_gain")
 
@@ -60,13 +62,10 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+(?::[a-z0-9_]+)?)\}")
 
 
 def names_feeling(line: str, feeling: str) -> bool:
-    """True if a line names the feeling: 'rushed' is named by 'in a rush', 'frustrated' by 'frustrating'."""
-    stem = feeling.lower()
-    for suffix in ("ated", "ed", "ing"):
-        if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
-            stem = stem[: -len(suffix)]
-            break
-    return re.search(r"(?<![a-z])" + re.escape(stem), line.lower()) is not None
+    """True if a line names the feeling, by the feelings lexicon: 'rushed' is named by 'in a rush', 'frustrated' by
+    'frustrating'."""
+    family = known_feeling(feeling)
+    return family is not None and family in feeling_families(line)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,14 @@
-"""Find the cycle's skills in what a trainee wrote, with the evidence span and a confidence.
+"""Find the cycle's skills in what a trainee wrote, with the evidence span, a confidence, a source and details.
 
 Three sources of evidence, combined per sentence:
-- grammar (spaCy): question form, future statements, times and dates;
+- the language pipeline (bot.language, one spaCy parse per text): question form, clauses with their
+  modality and negation, times and dates, feelings and whose they are;
 - meaning (sentence-transformers): similarity to the examples under data/skills/;
-- the context: restating is judged against what the customer actually said.
+- the context: restating is judged against what the customer actually said (bot.skills.restating).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -19,22 +19,30 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.language import TIME_WORDS, swap_person
-from bot.skills.feelings import feeling_families
+from bot.language import Sentence, swap_person, understand_many
+from bot.skills.details import CLOSING_QUESTIONS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Detection
-from bot.skills.questions import AUX_START, LEADING_FILLERS, WH_WORDS, question_form
 from bot.skills.reflection_form import ReflectionForm
-from bot.skills.speech import tidy
+from bot.skills.restating import (
+    _REFLECTIVE_FRAME,
+    Context,
+    Heard,
+    about_the_customer,
+    content_lemmas,
+    facts_beside_feeling,
+    families_of,
+    known_family,
+    messages_of,
+    restates_fact,
+    restates_feeling,
+    said_text,
+)
 
 #: labels decided by similarity to examples (the question labels come from grammar).
 MEANING_LABELS: tuple[str, ...] = (
     "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
     "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
 )
-#: the labels a question's form decides.
-QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
-#: a sentence asks at most one of these.
-CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
@@ -67,29 +75,12 @@ _SUMMING_UP = re.compile(r"^\W*(?:(?:i see|right|ok(?:ay)?|oh|ah)\W+)*so\b(?!\s+
 _COURTEOUS = re.compile(r"\b(sorry|apologi[sz]e|thank|thanks|appreciate|bear with)\b", re.I)
 _THANKS = re.compile(r"\b(thank(s| you)|thx|ty|cheers|(i|we) (really |do )?appreciate (it|that|your|you))\b", re.I)
 _ABSOLUTE = re.compile(r"\b(never|always|guarantee[ds]?|promise|instantly|immediately|straight away|right away|100 ?(%|percent)|definitely|forever|ever again|perfect(ly)?|nothing (will|can) (ever )?go wrong|swear|no matter what|for sure|certainly)\b", re.I)
-_FUTURE = re.compile(r"\b(will|'ll|’ll|should|usually|normally|typically|going to|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
+#: words that look ahead beside a future clause (which the parse gives: "will", "'ll", "going to").
+_AHEAD = re.compile(r"\b(should|usually|normally|typically|gonna|expect(ed)?|takes?|within|by|due|scheduled|next|lands?|arrives?|comes? (in|back|on)|goes (out|back))\b", re.I)
 _CONTACT = re.compile(r"\b(call|ring|phone|email|e-mail|text|message|contact|update|follow(ing)? up|check in|get back|let you know|drop you|send you an? (update|message|email|note)|keep you (posted|updated|informed))\b", re.I)
-_OFFER = re.compile(r"\b(i|we)\s*(can(?!['’]t|not)|could(?!n['’]t| not)|'ll|’ll|will(?! not)|would(?!n['’]t| not)|am able to|are able to|'d be happy to|’d be happy to|am happy to|are happy to)\b|\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
-_ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put)\b", re.I)
-_CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|(it's|that's|that is|it is|how) (so |really |very |pretty |quite |incredibly |such an? )?(understandable|\w+ing|\w+ed))\b", re.I)
-_REFLECTIVE_FRAME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think|i see)\W+)*"
-    r"(it sounds|sounds like|it sounds as (?:though|if)|i know (?:that )?you|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
-    r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
-    r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
-    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
-    re.IGNORECASE,
-)
-#: words a sentence needs before its shape alone counts where the customer's words are thin ("Mmh." does not).
-THIN_CONTEXT_WORDS = 3
-#: words a part of a sentence beside a reflected feeling needs to count as facts said back.
-FACT_PART_WORDS = 4
-_ADVICE = frozenset({"should", "must", "need", "have", "ought", "can", "could", "might", "may", "'ll", "will"})
-_NOT_RESTATING = ("offer_options", "set_expectation", "overpromise", "follow_up", "thank", "greet_acknowledge",
-                  "seek_agreement", "check_satisfaction", "bridge", "dismissive")
-_GENERIC_LEMMAS = frozenset({"be", "have", "do", "get", "go", "make", "say", "tell", "know", "think", "thing", "way", "just", "really", "also", "like", "want", "need", "see", "look", "okay", "ok", "yes", "no", "sorry", "thank", "thanks", "please", "right", "well", "lot", "bit"})
-
-
+#: an offer by its wording, beside what the parse gives (the speaker saying what they can or will do).
+_OFFER_WORDS = re.compile(r"\b(option|options|alternatively|either|instead|what i can do|let me (offer|get|bring|give|arrange|book|send|refund|replace|remake|move|waive))\b|\b(would you like (me|us) to)\b", re.I)
+_ACTION = re.compile(r"\b(refund|replace|remake|re-make|send|book|give|offer|waive|move|arrange|credit|exchange|repair|swap|upgrade|pack|bring|courier|deliver|fix|reset|reissue|cancel|discount|compensate|cover|pay|process|rebook|reschedule|seat|find|set up|escalate|raise|prioriti[sz]e|sort|take (it )?off|put|remove|reverse|cancel|credit|dispatch|ship|post|collect|void)\b", re.I)
 @dataclass(frozen=True)
 class Example:
     """One example line for a label (context: the customer's words, for restating labels)."""
@@ -130,51 +121,6 @@ def load_thresholds(path: Path) -> dict[str, float]:
     return thresholds
 
 
-#: content words the customer's words need before a restatement can be checked against them.
-INFORMATIVE_LEMMAS = 2
-
-
-def informative(lemmas: Iterable[str]) -> bool:
-    """Whether content words carry something to check a restatement against: numbers alone do not ("Maybe a 7.")."""
-    return sum(not lemma.isdigit() for lemma in lemmas) >= INFORMATIVE_LEMMAS
-
-
-#: what the customer said before a message: their last message, every message so far in order, or None.
-Context = str | Sequence[str] | None
-
-
-@dataclass(frozen=True)
-class Heard:
-    """What the customer has said, as a restatement is checked against it: content words, feelings and
-    one meaning vector per message (said from the trainee's side: "my order" -> "your order")."""
-
-    messages: int
-    lemmas: frozenset[str]
-    feelings: frozenset[str]
-    vectors: np.ndarray
-    #: feelings the customer has not put into words but is known to have (the scenario's), once they have spoken.
-    felt: frozenset[str] = frozenset()
-
-    @property
-    def informative(self) -> bool:
-        """Whether it carries content to check a restatement against ("Mm." does not)."""
-        return informative(self.lemmas)
-
-    @classmethod
-    def of(cls, parts: Sequence[Heard]) -> Heard:
-        """Several messages heard together; only those with content lend their meaning ("I am." means nothing to restate)."""
-        meaningful = [p.vectors for p in parts if p.informative]
-        vectors = np.vstack(meaningful) if meaningful else np.zeros((0, 384), dtype=np.float32)
-        return cls(sum(p.messages for p in parts), frozenset().union(*(p.lemmas for p in parts)),
-                   frozenset().union(*(p.feelings for p in parts)), vectors)
-
-
-def _messages(context: Context) -> list[str]:
-    """The customer's messages in a context, blank ones left out."""
-    parts = [context] if isinstance(context, str) else list(context or [])
-    return [m for m in (str(p).strip() for p in parts) if m]
-
-
 class SkillDetector:
     """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
 
@@ -203,13 +149,13 @@ class SkillDetector:
 
     def detect_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> list[list[Detection]]:
         """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
-        felt_families = frozenset().union(*(feeling_families(feeling) for feeling in felt))
+        felt_families = frozenset(f for f in (known_family(feeling) for feeling in felt) if f)
         texts = [t or "" for t, _ in items]
-        histories = [_messages(c) for _, c in items]
-        docs = list(self.nlp.pipe([tidy(t) for t in texts], batch_size=64))
+        histories = [messages_of(c) for _, c in items]
+        analyses = understand_many(texts)
         heard = self._hear({m for history in histories for m in history})
-        sentences = [[c for s in doc.sents for c in _clauses(s) if c.text.strip()] for doc in docs]
-        flat = [_said(s) for sents in sentences for s in sents]
+        sentences = [list(analysis.sentences) for analysis in analyses]
+        flat = [said_text(s.span) for sents in sentences for s in sents]
         vectors = self._encode(flat)
         shapes = self.reflection_form.probability(vectors) if self.reflection_form else np.zeros(len(flat))
         results: list[list[Detection]] = []
@@ -228,12 +174,11 @@ class SkillDetector:
     def _hear(self, messages: set[str]) -> dict[str, Heard]:
         """What each customer message gives a restatement to be checked against (each read once)."""
         unique = sorted(messages)
-        # The customer's words are only read for their content words and feelings: no parse or entities needed.
-        docs = self.nlp.pipe([tidy(m) for m in unique], batch_size=64, disable=["parser", "ner"])
-        vectors = self._encode([swap_person(m) for m in unique])
+        analyses = understand_many(unique)  # read once: content words, feelings and the words said from the trainee's side
+        vectors = self._encode([swap_person(a) for a in analyses])
         return {
-            message: Heard(1, frozenset(_content_lemmas(doc)), frozenset(feeling_families(_said(doc))), vectors[i : i + 1])
-            for i, (message, doc) in enumerate(zip(unique, docs, strict=True))
+            message: Heard(1, frozenset(content_lemmas(a.doc)), families_of(a), vectors[i : i + 1])
+            for i, (message, a) in enumerate(zip(unique, analyses, strict=True))
         }
 
     def judge_promises(self, detections: Sequence[Detection], realistic: Sequence[str], overpromises: Sequence[str]) -> list[Detection]:
@@ -272,10 +217,11 @@ class SkillDetector:
                 best[str(label)] = float(sim)
         return best
 
-    def _sentence(self, sent: Any, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
-        text = _said(sent)
+    def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
+        sent = sentence.span
+        text = said_text(sent)
         lower = text.lower()
-        form = question_form(list(sent))
+        form = sentence.question
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
         sims = self._similarities(vector)
         none_sim = sims.get("none", 0.0)
@@ -296,197 +242,135 @@ class SkillDetector:
             labels["thank"] = max(labels.get("thank", 0), 0.9)
         elif "thank" in labels and not _THANKS.search(text):
             labels.pop("thank")
-        has_time = bool(TIME_WORDS.search(text)) or any(t.ent_type_ in {"DATE", "TIME"} for t in sent)
-        future = bool(_FUTURE.search(text))
-        declarative = not form.is_question
-        contact = bool(_CONTACT.search(text)) and bool(re.search(r"\b(i|we)\s*('ll|’ll|will|am going to|are going to|'m going to)\b|\blet me\b", lower))
-        if contact and declarative:
-            labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
-        elif "follow_up" in labels and not _CONTACT.search(text):
-            labels.pop("follow_up")
-        if declarative and _OFFER.search(text) and _ACTION.search(text) and not contact:
-            labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
-        elif "offer_options" in labels and not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower):
-            labels.pop("offer_options")
-        narrated = _narrates(sent, text)
-        if declarative and has_time and future and not narrated:
-            labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-        elif "set_expectation" in labels and (form.is_question or not (has_time or future) or narrated):
-            # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
-            labels.pop("set_expectation")
-        # "It never turned up" tells what happened; "It will never happen again" promises.
-        told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
-        if _ABSOLUTE.search(text) and declarative and not told_past and (
-            future or "overpromise" in labels or re.search(r"\b(won't|will not|never)\b", lower)
-        ):
-            labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
-        elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
-            labels.pop("overpromise")
-        if "overpromise" in labels or "follow_up" in labels:
-            labels.pop("set_expectation", None)
-        if _DISMISSIVE.search(text) or _blames(sent):
-            labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
-        elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text) or _SUMMING_UP.match(text)):
-            # by meaning alone, "I'm hearing you've been passed between departments" is not, nor "I see, so it was a
-            # present and you don't have the receipt"
-            labels.pop("dismissive")
-        if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
-            labels.pop("dismissive", None)
-        if "dismissive" in labels and not greets:
-            labels.pop("greet_acknowledge", None)  # "You'll have to wait like everyone else" mentions the wait; it acknowledges nothing
-        if not form.is_question:
-            for label in CLOSING_QUESTIONS:
-                if label != "bridge" or not re.search(r"\banything else\b", lower):
-                    labels.pop(label, None)
-        if "bridge" in labels and not _FURTHER.search(lower):
-            labels.pop("bridge")  # "How can I help today?" opens; a bridge offers help with something else
-        if form.high_gain and _HYPOTHETICAL.search(lower):
-            # "What would a good outcome look like?" asks them to imagine: it checks no outcome and asks no agreement.
-            labels.pop("check_satisfaction", None)
-            labels.pop("seek_agreement", None)
-        closing = [label for label in CLOSING_QUESTIONS if label in labels]
-        if len(closing) > 1:
-            keep = max(closing, key=lambda label: sims.get(label, 0.0))
-            for label in closing:
-                if label != keep:
-                    labels.pop(label)
-
+        _helping(labels, sentence, text)
+        _dismissive_and_closing(labels, sentence, text, bool(greets), sims)
         if said.messages:
-            about = _about_the_customer(sent, form)
-            if about and not _OFFER.search(text):
-                labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
-            feeling = self._restates_feeling(sent, said, form, about)
-            if feeling:
-                labels["restate_feeling"] = feeling
-                if labels.get("dismissive", 0) < 0.85:
-                    # Not by resemblance alone: "You must be in a real rush on your lunch break" is near
-                    # "It's your fault for ordering at lunchtime" only in its topic.
-                    labels.pop("dismissive", None)
-            fact = self._restates_fact(sent, vector, shape, said, form, labels, about)
-            if fact and not feeling:
-                labels["restate_fact"] = fact
-            elif feeling and (beside := _facts_beside_feeling(sent, said)):
-                labels["restate_fact"] = beside
+            self._restating(labels, sentence, vector, shape, said)
         evidence = original[sent.start_char : sent.end_char]
         start = sent.start_char + len(evidence) - len(evidence.lstrip())
         end = sent.end_char - len(evidence) + len(evidence.rstrip())
-        return [Detection(label, evidence.strip(), start, end, conf) for label, conf in labels.items()]
+        return [Detection(label, evidence.strip(), start, end, conf, source_of(label, conf, sims), details_of(label, sentence, said.lemmas))
+                for label, conf in labels.items()]
 
-    def _restates_feeling(self, sent: Any, said: Heard, form: Any, about: bool) -> float | None:
-        """A feeling the customer expressed, reflected back to them (not asked about)."""
-        if form.is_question and form.open:
-            return None
-        named = feeling_families(_said(sent))
-        if not named or not (about or _CUSTOMER_REF.search(_said(sent))):
-            return None
-        if re.search(r"\b(i'?m|i am|we'?re|we are) (so |really |very )?(frustrated|annoyed|upset|worried)\b", _said(sent), re.I):
-            return None  # the trainee's own feeling
-        if named & said.feelings:
-            return 0.9
-        if named & said.felt:
-            return 0.8  # shown, not said: "I've rung three times this week" from a customer who is frustrated
-        if not said.feelings and not said.informative:
-            return 0.6  # nothing to check against ("Mm."): the form alone, with less confidence
-        return None
-
-    def _restates_fact(self, sent: Any, vector: np.ndarray, shape: float, said: Heard, form: Any, labels: dict[str, float],
-                       about: bool) -> float | None:
-        """The customer's situation said back to them.
-
-        `about`: framed as a statement about them ("So you…", "It sounds like…"); `shape`: the learnt
-        probability that the sentence is restatement-shaped at all. Where the customer's words carry
-        content, the sentence must share it (words, or the meaning of one of their messages); where they
-        are thin ("Mm."), the shape decides alone, at a stricter cut-off.
-        """
-        if any(label in labels for label in _NOT_RESTATING) or not (about or _plain_statement(sent, form)):
-            return None
-        mine = _content_lemmas(sent)
-        shared = mine & said.lemmas
-        similarity = float((said.vectors @ vector).max()) if len(said.vectors) else 0.0
-        if not said.informative:
-            words = sum(t.is_alpha for t in sent)
-            if words >= THIN_CONTEXT_WORDS and (mine or about) and (
-                (about and shape >= self.thresholds["restate_shape"]) or shape >= self.thresholds["restate_shape_thin_context"]
-            ):
-                return round(max(0.55, min(0.9, shape)), 3)
-            return None
-        meaning = similarity >= self.thresholds["restate_similarity"]
-        # Framed ("So you…"): one shared fact will do. Only shaped: it must share more ("The system is slow
-        # this evening" shares "evening" with a complaint about evenings, and restates nothing).
-        if (about and (shared or meaning)) or (shape >= self.thresholds["restate_shape"] and (len(shared) >= 2 or meaning)):
-            return round(min(0.95, max(similarity, 0.6 + 0.1 * len(shared))), 3)
-        return None
+    def _restating(self, labels: dict[str, float], sentence: Sentence, vector: np.ndarray, shape: float, said: Heard) -> None:
+        """Restating the customer's feeling or facts, judged against what they said."""
+        sent, form, text = sentence.span, sentence.question, said_text(sentence.span)
+        about = about_the_customer(sent, form)
+        if about and not _offers(sentence, text):
+            labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
+        feeling = restates_feeling(sentence, said, about)
+        if feeling:
+            labels["restate_feeling"] = feeling
+            if labels.get("dismissive", 0) < 0.85:
+                # Not by resemblance alone: "You must be in a real rush on your lunch break" is near
+                # "It's your fault for ordering at lunchtime" only in its topic.
+                labels.pop("dismissive", None)
+        fact = restates_fact(sent, vector, shape, said, form, labels, about, self.thresholds)
+        if fact and not feeling:
+            labels["restate_fact"] = fact
+        elif feeling and (beside := facts_beside_feeling(sentence, said)):
+            labels["restate_fact"] = beside
 
 
-_QUESTION_STARTS = AUX_START | WH_WORDS | {"shall", "ok", "okay", "alright", "right"}
+def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
+    """Follow-up, offers, expectations and over-promises: grammar and wording the examples alone can miss or over-match."""
+    sent, form, lower = sentence.span, sentence.question, text.lower()
+    has_time = sentence.has_time
+    future = _future(sentence) or bool(_AHEAD.search(text))
+    declarative = not form.is_question
+    promised = any(c.person == "speaker" and c.tense == "future" and not c.negated for c in sentence.clauses)
+    contact = bool(_CONTACT.search(text)) and (promised or "let me" in lower)
+    if contact and declarative:
+        labels["follow_up"] = max(labels.get("follow_up", 0), 0.85)
+    elif "follow_up" in labels and not _CONTACT.search(text):
+        labels.pop("follow_up")
+    decided = declarative and not contact and _decided_plan(sentence, text)
+    if declarative and _offers(sentence, text) and _ACTION.search(text) and not contact and not decided:
+        labels["offer_options"] = max(labels.get("offer_options", 0), 0.8)
+    elif "offer_options" in labels and (decided or (contact and not _CHOICE_WORDS & {t.lower_ for t in sent}) or (
+            not declarative and not re.search(r"\bwould you like (me|us) to\b|\bor\b", lower))):
+        labels.pop("offer_options")  # skills.md: a single plan already decided on sets an expectation; it offers no option
+    narrated = _narrates(sentence, text)
+    if declarative and ((has_time and future) or (decided and _ACTION.search(text))) and not narrated:
+        labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
+    elif "set_expectation" in labels and (form.is_question or not (has_time or future or decided) or narrated):
+        # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
+        labels.pop("set_expectation")
+    # "It never turned up" tells what happened; "It will never happen again" promises.
+    told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
+    if _ABSOLUTE.search(text) and declarative and not told_past and (
+        future or "overpromise" in labels or any(c.negated and c.tense == "future" for c in sentence.clauses) or "never" in lower.split()
+    ):
+        labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
+    elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
+        labels.pop("overpromise")
+    if "overpromise" in labels or ("follow_up" in labels and not has_time):
+        labels.pop("set_expectation", None)  # skills.md: a follow-up with a time also sets an expectation
 
 
-def _narrates(sent: Any, text: str) -> bool:
+def _dismissive_and_closing(labels: dict[str, float], sentence: Sentence, text: str, greets: bool, sims: dict[str, float]) -> None:
+    """Dismissive lines, and the closing questions (agreement, satisfaction, bridge) a sentence can ask."""
+    sent, form, lower = sentence.span, sentence.question, text.lower()
+    if _DISMISSIVE.search(text) or _blames(sent):
+        labels["dismissive"] = max(labels.get("dismissive", 0), 0.85)
+    elif "dismissive" in labels and (_COURTEOUS.search(text) or _REFLECTIVE_FRAME.search(text) or _SUMMING_UP.match(text)):
+        # by meaning alone, "I'm hearing you've been passed between departments" is not, nor "I see, so it was a
+        # present and you don't have the receipt"
+        labels.pop("dismissive")
+    if form.is_question and labels.get("dismissive", 0) < 0.85:  # blaming questions must be unmistakable
+        labels.pop("dismissive", None)
+    if "dismissive" in labels and not greets:
+        labels.pop("greet_acknowledge", None)  # "You'll have to wait like everyone else" mentions the wait; it acknowledges nothing
+    if not form.is_question:
+        for label in CLOSING_QUESTIONS:
+            if label != "bridge" or not re.search(r"\banything else\b", lower):
+                labels.pop(label, None)
+    if "bridge" in labels and not _FURTHER.search(lower):
+        labels.pop("bridge")  # "How can I help today?" opens; a bridge offers help with something else
+    if form.high_gain and _HYPOTHETICAL.search(lower):
+        # "What would a good outcome look like?" asks them to imagine: it checks no outcome and asks no agreement.
+        labels.pop("check_satisfaction", None)
+        labels.pop("seek_agreement", None)
+    closing = [label for label in CLOSING_QUESTIONS if label in labels]
+    if len(closing) > 1:
+        keep = max(closing, key=lambda label: sims.get(label, 0.0))
+        for label in closing:
+            if label != keep:
+                labels.pop(label)
+
+
+def _future(sentence: Sentence) -> bool:
+    """A clause about what will happen: "It will arrive", "I'll call", "we're going to send"."""
+    return any(c.tense == "future" for c in sentence.clauses)
+
+
+def _offers(sentence: Sentence, text: str) -> bool:
+    """The speaker says what they can or will do for the customer (by the parse, not "I can't…"), or offers by wording."""
+    return any(c.commits for c in sentence.clauses) or bool(_OFFER_WORDS.search(text))
+
+
+#: what makes an offer more than one decided plan: a choice, an extra, a route the customer can take.
+_CHOICE_WORDS = frozenset({"or", "either", "alternatively", "instead", "option", "options", "also", "otherwise"})
+
+
+def _decided_plan(sentence: Sentence, text: str) -> bool:
+    """One plan the speaker has decided on ("I'll remove the late fee", "We're going to send a new one"): their
+    future, with no choice, no optional extra, no condition the customer acts on and no 'I can' to take or leave."""
+    own = [c for c in sentence.clauses if c.person == "speaker" and not c.negated and c.modal]
+    if not own or any(c.modal not in {"will", "going to", "shall"} for c in own):
+        return False
+    words = {t.lower_ for t in sentence.span}
+    routed = any(t.lower_ in {"if", "once", "when"} and t.dep_ == "mark" for t in sentence.span)
+    return not (words & _CHOICE_WORDS) and not routed and not _OFFER_WORDS.search(text)
+
+
+def _narrates(sentence: Sentence, text: str) -> bool:
     """Tells what happened to the customer ("They promised it by Friday and it came on Monday"): a past-tense
     verb, no word that looks ahead but "by" or "next" (which can point back too), and not the trainee's own
     doing ("I booked the engineer for Thursday" sets an expectation)."""
-    ahead = {m.group(0).lower() for m in _FUTURE.finditer(text)} - {"by", "next"}
-    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} for t in sent)
-    return not ahead and not own and any(t.tag_ == "VBD" for t in sent)
-
-
-def _facts_beside_feeling(sent: Any, said: Heard) -> float | None:
-    """Facts said back in a part of their own beside a reflected feeling: "Of course you're worried, your suit
-    and the rings are in that bag." The cause named inside the feeling's own words ("annoyed after all that
-    time on hold") is part of that reflection, not a separate restatement of facts."""
-    parts: list[list[Any]] = [[]]
-    for token in sent:
-        if token.text in {",", ";", ":", "-", "—", "–"}:
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    rest = [t for part in parts if not feeling_families(" ".join(t.text for t in part)) for t in part]
-    if sum(t.is_alpha for t in rest) < FACT_PART_WORDS:
-        return None
-    shared = _content_lemmas(rest) & said.lemmas
-    return round(min(0.9, 0.6 + 0.1 * len(shared)), 3) if len(shared) >= 2 else None
-
-
-def _clauses(sent: Any) -> list[Any]:
-    """Split a sentence where a question starts after a comma or dash: '..., does that work for you'."""
-    cuts = [sent.start]
-    tokens = list(sent)
-    for i in range(1, len(tokens) - 1):
-        prev, token, nxt = tokens[i - 1], tokens[i], tokens[i + 1]
-        if prev.text in {",", "-", ";", "–", "—"} and token.lower_ in _QUESTION_STARTS and nxt.pos_ in {"PRON", "DET", "NOUN", "PROPN"}:
-            if token.lower_ in {"ok", "okay", "alright", "right"} and nxt.text != "?":
-                continue
-            cuts.append(token.i)
-    cuts.append(sent.end)
-    return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
-
-
-def _said(span: Any) -> str:
-    """A span's tidied text with the blanks left by :func:`tidy` closed up."""
-    return " ".join(span.text.split())
-
-
-def _about_the_customer(sent: Any, form: Any) -> bool:
-    """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
-    if form.is_question and (form.open or not _said(sent).rstrip().endswith("?")):
-        return False
-    if not _REFLECTIVE_FRAME.search(_said(sent)):
-        return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
-    return not _advises(sent)
-
-
-def _plain_statement(sent: Any, form: Any) -> bool:
-    """A statement that could be the customer's words said back: not an open question, not the trainee's
-    own view, plan or advice ("I think…", "we'll…", "you should…"), not an instruction."""
-    if form.is_question and (form.open or not _said(sent).endswith("?")):
-        return False
-    tokens = [t for t in sent if not t.is_space and not t.is_punct and t.lower_ not in LEADING_FILLERS]
-    if form.is_question and tokens and tokens[0].lower_ in AUX_START:
-        return False  # "Does she know you're here?" asks; "So she knows you're here?" checks back
-    if not tokens or (tokens[0].pos_ == "VERB" and tokens[0].tag_ == "VB"):
-        return False  # "Try switching it off and on."
-    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} and t.head.dep_ == "ROOT" for t in tokens)
-    return not own and not _advises(sent)
+    ahead = _future(sentence) or bool({m.group(0).lower() for m in _AHEAD.finditer(text)} - {"by", "next"})
+    own = any(t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"} for t in sentence.span)
+    return not ahead and not own and any(t.tag_ == "VBD" for t in sentence.span)
 
 
 def _blames(sent: Any) -> bool:
@@ -497,49 +381,6 @@ def _blames(sent: Any) -> bool:
         and any(c.lower_ in {"have", "'ve"} for c in token.head.children if c.dep_ == "aux")
         for token in sent
     )
-
-
-def _advises(sent: Any) -> bool:
-    """Advice rather than a restatement: "you should try...", "you can take it twice a day".
-
-    Not "you can't sleep", "you couldn't get through" (what the customer cannot do) nor "you should
-    have been told" (what should have happened): those say the customer's situation back.
-    """
-    for token in sent:
-        if token.lower_ != "you" or token.dep_ not in {"nsubj", "nsubjpass"}:
-            continue
-        children = list(token.head.children)
-        modals = {c.lower_ for c in children if c.lower_ in _ADVICE and c.dep_ == "aux"}
-        unable = modals <= {"can", "ca", "could"} and any(c.dep_ == "neg" for c in children)
-        # "you could have been hurt", "you should have been told": what might or should have happened to them.
-        perfect = any(c.lower_ in {"have", "'ve"} and c.dep_ == "aux" for c in children) and token.head.tag_ == "VBN" and (
-            token.dep_ == "nsubjpass" or modals <= {"could", "might", "may", "would", "have"})
-        if modals and not unable and not perfect:
-            return True
-    return False
-
-
-_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_NUMBER_WORDS = {word: str(n) for n, word in enumerate(_UNITS)} | {word: str(10 * n) for n, word in enumerate(_TENS, 3)}
-
-
-def _lemma(token: Any) -> str:
-    """A token's lemma, with a number said in words read as digits ("sixty" and "60" are one fact)."""
-    lemma = str(token.lemma_).lower()
-    return _NUMBER_WORDS.get(lemma, lemma) if token.pos_ == "NUM" else lemma
-
-
-def _content_lemmas(doc: Any) -> set[str]:
-    return {
-        _lemma(t)
-        for t in doc
-        if _lemma(t).isdigit() or (
-            t.pos_ in {"NOUN", "PROPN", "VERB", "NUM", "ADJ"} and not t.is_stop and len(t.lemma_) > 2 and t.lemma_.lower() not in _GENERIC_LEMMAS
-            and not feeling_families(t.text)
-        )
-    }
 
 
 def _merge(found: Iterable[Detection]) -> list[Detection]:

@@ -56,10 +56,8 @@ def encoder() -> SentenceTransformer:
         return SentenceTransformer(path, device="cpu")
 
 
-@lru_cache(maxsize=1)
 def nlp() -> Any:
-    """The spaCy pipeline (en_core_web_sm 3.8 by default)."""
-    with _lock:
-        import spacy
+    """The spaCy pipeline: the language pipeline's own, loaded once per process (bot.language.parse)."""
+    from bot.language.parse import nlp as language_nlp
 
-        return spacy.load(get_settings().spacy_model)
+    return language_nlp()

@@ -36,3 +36,44 @@ def tidy(text: str) -> str:
     for pattern in (_STAGE_NOTE, _STUTTER, _FALSE_START, _CARRIED_DASH, _DOUBLED, _HESITATION):
         text = pattern.sub(_blank, text)
     return text
+
+
+def first_upper(text: str) -> str:
+    """The text with its first letter in upper case."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def mid_sentence(text: str) -> str:
+    """Lower-case a quoted span's first letter so it reads inside a sentence ('I' stays)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not text.startswith(("I ", "I'", "I’")):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter of every sentence."""
+    text = first_upper(text)
+    return re.sub(r"([.!?]\s+[\"“']?)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+#: words too common to tell one option or fact from another.
+_LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in", "on", "at", "be", "it", "so", "my", "me",
+                           "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
+
+
+def words(text: str) -> set[str]:
+    """The words of a text, lower case, without the punctuation around them."""
+    return {w.strip(".,!?'\"").lower() for w in text.split()}
+
+
+def key_words(text: str) -> set[str]:
+    """The words of a text that tell it apart: without articles, pronouns and little linking words."""
+    return words(text) - _LITTLE_WORDS
+
+
+def long_words(text: str) -> set[str]:
+    """A text's own longer words ('deadline', 'meeting'), which a question names only when it asks about that thing."""
+    return {w for w in words(text) if len(w) >= 5}

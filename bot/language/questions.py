@@ -1,10 +1,11 @@
-"""The form of a question, read from spaCy's tokens: open, closed, factual, high-gain."""
+"""The form of a question, read from spaCy's tokens: open, closed, either-or, factual, high-gain or a prompt for
+information ("Talk me through what happened", "send me ur postcode"), and what it asks about."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 WH_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
@@ -28,6 +29,8 @@ FACT_NOUNS = frozenset({
     # your plans?", "What parts of it do you enjoy?" ask for an account)
     "one", "type", "brand", "item", "product", "store", "shop", "branch", "department", "version",
     "package", "tariff", "platform", "browser", "app", "device",
+    "reg", "registration", "username", "surname", "ticket", "policy", "claim", "tracking", "terminal", "gate",
+    "airport", "street", "location", "birthday", "dob", "age", "mileage", "serial", "ref",
 })
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
@@ -51,6 +54,7 @@ class Token(Protocol):
     tag_: str
     dep_: str
     is_punct: bool
+    i: int
 
     @property
     def head(self) -> Token:
@@ -68,6 +72,23 @@ class QuestionForm:
     either_or: bool = False
     #: asks the customer to pick one of the options just offered: "Which would suit you better?"
     choosing: bool = False
+    #: asks for an account by a request rather than a wh-word: "Can you tell me…", "Talk me through…".
+    request: bool = False
+    #: what it asks about: the wh-target or head noun ("order number", "arrive"), lower case.
+    about: str = ""
+
+    @property
+    def form(self) -> str:
+        """'either_or', 'closed', 'factual', 'prompt', 'open', or '' for no question."""
+        if not self.is_question:
+            return ""
+        if self.either_or and not self.open:
+            return "either_or"
+        if not self.open:
+            return "closed"
+        if self.factual:
+            return "factual"
+        return "prompt" if self.request else "open"
 
     @property
     def labels(self) -> list[str]:
@@ -106,9 +127,41 @@ def question_form(tokens: Sequence[Token]) -> QuestionForm:
     A question may follow a phrase set off by a comma ("When you tried to log in, what happened?",
     "Having heard that, how do you feel about it?"): the question that follows it decides.
     """
-    tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by speech.tidy
+    tokens = [t for t in tokens if not t.text.isspace()]  # blanks left by text.tidy
     head = _question_after_fronted_phrase(tokens)
-    return _form(tokens[head:] if head is not None else tokens)
+    asked = tokens[head:] if head is not None else tokens
+    form = _form(asked)
+    return replace(form, about=asks_about(asked)) if form.is_question else form
+
+
+#: what a question asks about is never one of these ("What is it?", "Did you do that?").
+_EMPTY_HEADS = frozenset({"it", "that", "this", "thing", "something", "anything", "everything", "one", "you", "i", "me", "we"})
+
+
+def asks_about(tokens: Sequence[Token]) -> str:
+    """The wh-target or the head noun a question asks about: 'What's your order number?' -> 'order number',
+    'Which flight were you on?' -> 'flight', 'When did it arrive?' -> 'when arrive'."""
+    words = _content(tokens)
+    if not words:
+        return ""
+    wh = next((w for w in words if w.lower_ in WH_WORDS), None)
+    if wh is not None:
+        for w in words[words.index(wh) + 1 : words.index(wh) + 3]:
+            if w.pos_ in {"NOUN", "PROPN"} and w.head.i != w.i:
+                return _with_compounds(w)  # "which flight", "what time"
+    for dep in ("attr", "nsubj", "dobj", "nsubjpass", "pobj"):
+        for w in words:
+            if w.dep_ == dep and w.pos_ in {"NOUN", "PROPN"} and w.lower_ not in _EMPTY_HEADS:
+                return _with_compounds(w)
+    verb = next((w for w in words if w.dep_ == "ROOT"), words[0])
+    prefix = f"{wh.lower_} " if wh is not None and wh.lower_ not in {"what", "which"} else ""
+    return f"{prefix}{verb.lemma_.lower()}"
+
+
+def _with_compounds(noun: Token) -> str:
+    """A noun with the nouns compounded before it: 'order number', 'flight number'."""
+    words = [c.lower_ for c in getattr(noun, "children", ()) if c.dep_ == "compound" and c.i < noun.i]
+    return " ".join([*words, noun.lemma_.lower()])
 
 
 def _form(tokens: Sequence[Token]) -> QuestionForm:
@@ -154,6 +207,8 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
 
     request = _tell_request(lowers)
     if first in AUX_START and len(words) > 1:
+        if _requests_a_fact(words):
+            return QuestionForm(is_question=True, open=True, factual=True, request=True)
         if request:
             return _open_form(lowers, words, False, asked_via_request=True)
         if not _inverted(words) and not marked:
@@ -161,6 +216,10 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     if request and first in TELL_VERBS | {"please", "let"}:
         return _open_form(lowers, words, False, asked_via_request=True)
+    if _prompts_for_a_fact(words):
+        return _open_form(lowers, words, False, asked_via_request=True)
+    if marked and _fact_fragment(words):
+        return QuestionForm(is_question=True, open=True, factual=True)  # "And your postcode?", "Order number?"
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
         wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
@@ -168,6 +227,53 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
             return _open_form(lowers, words, either_or)
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     return NOT_A_QUESTION
+
+
+#: verbs that, told to the listener, ask for a fact: "send me ur postcode", "Pop your order number in the chat".
+PROMPT_VERBS = frozenset({"send", "give", "read", "spell", "confirm", "pop", "drop", "type", "share", "provide", "text", "dm", "message"})
+
+
+#: what a request for one of the listener's facts names besides FACT_NOUNS.
+_ASKED_FACTS = FACT_NOUNS | {"detail", "details", "reference", "ref", "postcode", "photo", "picture", "screenshot", "serial"}
+_ONE_FACT = FACT_NOUNS | {"reference", "ref", "postcode", "serial"}
+#: "Can I grab your order number?", "Could you confirm your postcode?": a yes/no form that asks for one fact.
+_FACT_REQUEST_VERBS = PROMPT_VERBS | {"get", "have", "grab", "take", "tell", "ask"}
+
+
+def _names_a_fact(words: Sequence[Token], facts: frozenset[str] = _ASKED_FACTS) -> bool:
+    return any(w.lemma_.lower() in facts and w.dep_ in {"dobj", "dative", "npadvmod", "ROOT", "compound", "appos", "attr", "pobj"}
+               for w in words)
+
+
+def _prompts_for_a_fact(words: Sequence[Token]) -> bool:
+    """An imperative that asks for one of the listener's facts: the verb first, its object a fact noun."""
+    if words[0].lower_ not in PROMPT_VERBS or words[0].tag_ not in {"VB", "VBP", "NN", "NNP"}:
+        return False
+    return _names_a_fact(words[1:8])
+
+
+#: facts a verbless question can ask for by name alone ("The blue one?" checks; "Your postcode?" asks).
+_FRAGMENT_FACTS = frozenset({"number", "name", "postcode", "reference", "ref", "address", "email", "phone", "date", "time",
+                             "reg", "registration", "username", "surname", "dob", "birthday", "id", "code", "account", "zip"})
+
+
+def _fact_fragment(words: Sequence[Token]) -> bool:
+    """A question without a verb that names one of the listener's facts: "And your postcode?", "Booking ref?"."""
+    content = [w for w in words if not w.is_punct]
+    if not content or len(content) > 5 or any(w.pos_ in {"VERB", "AUX"} for w in content) or "or" in {w.lower_ for w in content}:
+        return False
+    return content[-1].lemma_.lower() in _FRAGMENT_FACTS
+
+
+def _requests_a_fact(words: Sequence[Token]) -> bool:
+    """'Can I grab your order number?', 'Could you confirm the postcode for me?': asks for the listener's fact (the
+    answer is the fact, not yes or no), the listener's own 'your' fact named as the object."""
+    lowers = [w.lower_ for w in words[:8]]
+    if len(lowers) < 4 or lowers[0] not in {"can", "could", "may", "would", "will"} or lowers[1] not in {"i", "you", "u", "we"}:
+        return False
+    if not any(w.lemma_.lower() in _FACT_REQUEST_VERBS for w in words[2:4]) or not ({"your", "ur"} & set(lowers)):
+        return False
+    return _names_a_fact(words[2:8], _ONE_FACT) and not _embedded_wh(lowers)
 
 
 SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "before", "since", "because", "although", "as", "unless"})
@@ -356,4 +462,5 @@ def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked
         factual = False
     if factual and high_gain:
         high_gain = not factual
-    return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual)
+    return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual,
+                        request=asked_via_request and not wh)

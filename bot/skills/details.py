@@ -1,0 +1,44 @@
+"""What a detection says beyond its label: which part of the pipeline decided it, and the details the customer
+needs (an offer's clause, options and time; a question's form and what it asks about; the feeling named and whose)."""
+
+from __future__ import annotations
+
+from bot.language import Sentence, describe_offer
+from bot.skills.labels import Details
+from bot.skills.restating import content_lemmas
+
+QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
+#: a sentence asks at most one of these.
+CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
+
+
+def source_of(label: str, confidence: float, sims: dict[str, float]) -> str:
+    """Which part of the pipeline decided a label."""
+    if label in QUESTION_LABELS:
+        return "question form"
+    if label == "restate_feeling":
+        return "feelings and context"
+    if label == "restate_fact":
+        return "context"
+    return "similarity" if round(sims.get(label, -1.0), 3) == confidence else "rules"
+
+
+def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset()) -> Details | None:
+    """What the rest of the product needs of a detection: an offer's clause and time, a question's form and what it
+    asks about, the feeling named and whose it is, which of the customer's words (`heard`) a restatement says back."""
+    if label == "restate_fact":
+        return Details(restated=tuple(sorted(content_lemmas(sentence.span) & heard)))
+    if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
+        question = sentence.question
+        return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
+    time = sentence.times[0].text if sentence.times else ""
+    if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):
+        offer = describe_offer(sentence)
+        return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused, time=time,
+                       planned=offer.planned)
+    if label in {"set_expectation", "follow_up", "overpromise"}:
+        return Details(time=time)
+    if label == "restate_feeling":
+        named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
+        return Details(feeling=named[0].family, whose=named[0].whose) if named else None
+    return None
