@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import review
-from bot.scenarios.engine import MOODS
+from bot.scenarios.turn import MOODS
 from bot.scoring.moments import Moment, summary
 from bot.store import reviews
 from bot.store.models import LabelCorrection, PracticeSession, SessionReview, TurnComment
