@@ -22,6 +22,8 @@ from bot.skills.labels import LABELS
 
 HERE = Path(__file__).resolve().parent
 HELDOUT = HERE / "data" / "heldout_customer_service.jsonl"
+#: Written by a writer who saw only the definitions, before any tuning on it (data/skills/examples/README.md).
+INDEPENDENT = HERE / "data" / "heldout_independent_h1.jsonl"
 CONVERSATIONS = HERE / "data" / "heldout_conversations.jsonl"
 EVAL = Path(os.environ.get("EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -43,8 +45,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def heldout_quality(detector: Any) -> dict[str, Any]:
-    rows = _load(HELDOUT)
+def heldout_quality(detector: Any, path: Path = HELDOUT) -> dict[str, Any]:
+    """A held-out set of labelled lines (`text`, `context`, `labels`), measured."""
+    rows = _load(path)
     found = [{d.label for d in ds} for ds in detector.detect_many([(r["text"], r["context"]) for r in rows])]
     return _label_quality(found, [set(r["labels"]) for r in rows])
 
@@ -257,7 +260,8 @@ def verdict(value: float, target: float, lower_is_better: bool = False) -> str:
 
 
 def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any],
-           latency: dict[str, float], external: dict[str, Any] | None = None, probes: tuple[int, int] = (0, 0)) -> str:
+           latency: dict[str, float], external: dict[str, Any] | None = None, probes: tuple[int, int] = (0, 0),
+           independent: dict[str, Any] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -286,6 +290,11 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
                      f"{verdict(external['macro_f1'], TARGETS['external_macro_f1'])} |")
         lines.append(f"| the same: restate_feeling recall (precision {feeling[0]:.3f}) | {feeling[1]:.3f} | ≥ 0.8 | "
                      f"{verdict(feeling[1], 0.8)} |")
+    if independent:
+        feeling = independent["per_label"]["restate_feeling"]
+        lines.append(f"| independent held-out set (`heldout_independent_h1.jsonl`, {independent['rows']} lines, another writer): "
+                     f"macro-F1 | {independent['macro_f1']:.3f} | | |")
+        lines.append(f"| the same: restate_feeling recall (precision {feeling[0]:.3f}) | {feeling[1]:.3f} | | |")
     lines.append(f"| the customer's language: person swap and feelings cases (data/skills/cases.jsonl) right | "
                  f"{probes[0]}/{probes[1]} | all | {verdict(probes[0], probes[1]) if probes[1] else ''} |")
     lines.append(f"| own held-out conversations ({conversations['conversations']}, {conversations['rows']} trainee turns, each judged "
@@ -358,6 +367,9 @@ def quick(detector: Any) -> str:
     out = [f"own held-out macro-F1 {held['macro_f1']:.3f}, exact {held['exact_match']:.3f}",
            f"customer probes (person swap, feelings): {right}/{probes} right",
            f"own held-out conversations macro-F1 {conversations['macro_f1']:.3f}"]
+    independent = heldout_quality(detector, INDEPENDENT)
+    p, r, f, n = independent["per_label"]["restate_feeling"]
+    out.append(f"independent held-out (h1) macro-F1 {independent['macro_f1']:.3f}; restate_feeling P {p:.3f} R {r:.3f} ({n})")
     if external:
         p, r, f, n = external["per_label"]["restate_feeling"]
         out.append(f"cs_skills_dev macro-F1 {external['macro_f1']:.3f}; restate_feeling P {p:.3f} R {r:.3f} F1 {f:.3f} ({n})")
@@ -384,7 +396,8 @@ def main() -> int:
     latency = message_latency(detector)
     print(f"bench: label {LABEL_LINES} lines...", file=sys.stderr)
     speed = label_speed()
-    text = report(held, conversations, annomi, speed, latency, external, customer_probes())
+    independent = heldout_quality(detector, INDEPENDENT)
+    text = report(held, conversations, annomi, speed, latency, external, customer_probes(), independent)
     REPORT.write_text(text, encoding="utf-8")
     print(text)
     return 0
