@@ -48,3 +48,10 @@ def detector():  # type: ignore[no-untyped-def]
 def det(label: str, span: str = "") -> Detection:
     """A detection as the detectors would report it."""
     return Detection(label, span, 0, len(span), 0.9)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the app's pooled database connections before the interpreter goes (psycopg warns of open ones)."""
+    from bot.store.db import dispose_engines
+
+    dispose_engines()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@lru_cache(maxsize=8)
+#: One engine per URL, never evicted: an evicted engine would drop its pooled connections unclosed.
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
     """One engine per database URL; SQLite files get their folder created and foreign keys on."""
+    if url in _ENGINES:
+        return _ENGINES[url]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)
@@ -33,7 +38,13 @@ def engine_for(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
-    return engine
+    return _ENGINES.setdefault(url, engine)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection of every engine this process made (at shutdown, or between tests)."""
+    for engine in list(_ENGINES.values()):
+        engine.dispose()
 
 
 class DatabaseNotReady(RuntimeError):
@@ -76,7 +87,7 @@ def check_revision(url: str | None = None) -> None:
         raise DatabaseNotReady(f"The database {state}: run `.venv/bin/python -m bot db upgrade` first (make run does).")
 
 
-@lru_cache(maxsize=8)
+@cache
 def _factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(bind=engine_for(url), expire_on_commit=False)
 
