@@ -27,7 +27,7 @@ SCENARIO_CACHE_SECONDS = 300.0
 class TrainerApi:
     """Reads the scenario list and a trainee's summary; None when the web app does not answer."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 2.0) -> None:
+    def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
