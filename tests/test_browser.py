@@ -65,7 +65,8 @@ def sign_in_with_the_keyboard(page: Page, stack: Stack, name: str) -> None:
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Scenario")).to_be_focused()
+    # A generous wait: on a busy two-core machine the first page after signing in can take several seconds.
+    expect(page.get_by_label("Scenario")).to_be_focused(timeout=20000)
 
 
 def say(page: Page, text: str) -> None:

@@ -158,6 +158,11 @@ class SlackPractice(SlackInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         slack_webhook = Blueprint("slack_webhook", __name__)
 
+        @slack_webhook.listener("after_server_start")
+        async def warm_catalogue(*_: Any) -> None:
+            # The first /practice must not wait for the web app's first answer (Slack allows three seconds).
+            self._spawn(self.trainer.warm())
+
         @slack_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

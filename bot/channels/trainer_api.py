@@ -32,6 +32,7 @@ class TrainerApi:
         self.token = token
         self.timeout = timeout
         self._scenarios: tuple[float, list[ScenarioChoice]] | None = None
+        self._inflight: asyncio.Future[list[ScenarioChoice] | None] | None = None
 
     @classmethod
     def from_environment(cls) -> TrainerApi:
@@ -53,9 +54,18 @@ class TrainerApi:
             return None
 
     async def scenarios(self) -> list[ScenarioChoice] | None:
-        """The scenarios (id, title, aliases, difficulties), cached for a few minutes."""
+        """The scenarios (id, title, aliases, difficulties), cached for a few minutes.
+
+        One fetch at a time is shared by every caller, and it runs to the end even when a caller stops waiting
+        (Slack allows three seconds), so a slow first answer still fills the cache for the next one.
+        """
         if self._scenarios and self._scenarios[0] > time.monotonic():
             return self._scenarios[1]
+        if self._inflight is None or self._inflight.done():
+            self._inflight = asyncio.ensure_future(self._refresh_scenarios())
+        return await asyncio.shield(self._inflight)
+
+    async def _refresh_scenarios(self) -> list[ScenarioChoice] | None:
         data = await self._fetch("/api/trainer/scenarios")
         if not isinstance(data, list):
             return self._scenarios[1] if self._scenarios else None
@@ -65,6 +75,13 @@ class TrainerApi:
             for s in data if isinstance(s, dict) and s.get("id")]
         self._scenarios = (time.monotonic() + SCENARIO_CACHE_SECONDS, choices)
         return choices
+
+    async def warm(self, attempts: int = 24, pause: float = 5.0) -> None:
+        """Fetch the scenario list at start-up, retrying while the web app is still starting."""
+        for _ in range(attempts):
+            if await self.scenarios() is not None:
+                return
+            await asyncio.sleep(pause)
 
     async def summary(self, trainee: str) -> TraineeSummary | None:
         """The trainee's recent sessions, weakest skill and assignments."""

@@ -5,6 +5,7 @@ The routes live in bot/web/routes/ by audience; this module wires them together.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from bot.practice import library
 from bot.store.db import check_revision
 from bot.web.auth import SignInLimiter, SignInRequired
 from bot.web.routes import admin, api, assignments, coach, exports, progress, trainee
@@ -31,6 +33,9 @@ def create_app() -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         check_revision()
+        # Load the scenarios before the first request: the practice page and the trainer API read them, and a
+        # cold load on a busy machine took longer than a sign-in or Slack's three seconds allow.
+        await asyncio.to_thread(library)
         yield
 
     # No interactive API docs: they would load scripts from a CDN, which the Content-Security-Policy forbids.
