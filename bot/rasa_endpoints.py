@@ -22,6 +22,9 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 
+#: Rasa's Redis lock store with atomic ticket changes (bot/channels/lock_store.py): Rasa's own can let two servers
+#: serve one conversation at once.
+SERIAL_REDIS_LOCK_STORE = "bot.channels.lock_store.SerialRedisLockStore"
 DEFAULT_TRACKER = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_tracker.db'}"
 
 
@@ -47,13 +50,13 @@ def tracker_store(url: str) -> dict[str, Any]:
 
 
 def lock_store(url: str | None) -> dict[str, Any]:
-    """Rasa's lock store: Redis when a URL is given, else in memory (one Rasa server only)."""
+    """Rasa's lock store: Redis (with atomic ticket changes) when a URL is given, else in memory (one Rasa server)."""
     if not url:
         return {"type": "in_memory"}
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise EndpointsError(f"REDIS_URL must be a redis:// URL, not {parts.scheme}://")
-    store: dict[str, Any] = {"type": "redis", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
+    store: dict[str, Any] = {"type": SERIAL_REDIS_LOCK_STORE, "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
                              "db": int(parts.path.lstrip("/") or 1), "key_prefix": "trainer",
                              "use_ssl": parts.scheme == "rediss"}
     if parts.password:
