@@ -96,13 +96,21 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 def cmd_skills_fit(args: argparse.Namespace) -> int:
     from bot.skills.fit import fit, is_stale
+    from bot.skills.learned_fit import learned_is_stale
     from bot.skills.models import encoder
 
     settings = get_settings()
     out = settings.models_dir / "skills" / "thresholds.json"
-    if args.if_stale and not is_stale(settings.skills_dir, out):
-        return 0
-    stored = fit(settings.skills_dir, out, encoder())
+    learned = settings.models_dir / "skills" / "learned.json"
+    if not args.if_stale or is_stale(settings.skills_dir, out):
+        _fit_thresholds(fit(settings.skills_dir, out, encoder()))
+        print(f"wrote {out}", file=sys.stderr)
+    if not args.if_stale or learned_is_stale(settings.skills_dir, learned):
+        _fit_learned(settings, out, learned)
+    return 0
+
+
+def _fit_thresholds(stored: dict[str, Any]) -> None:
     for label, result in stored["leave_one_out"].items():
         print(f"{label:<20} threshold {result['threshold']:.2f}  leave-one-out F1 {result['f1']:.3f}  ({result['examples']} examples)",
               file=sys.stderr)
@@ -110,8 +118,26 @@ def cmd_skills_fit(args: argparse.Namespace) -> int:
         form = stored["reflection_form"]
         print(f"{'reflection form':<20} {form['examples']} examples, cross-validated accuracy {form['cross_validated_accuracy']:.3f}",
               file=sys.stderr)
+
+
+def _fit_learned(settings: Any, thresholds: Path, out: Path) -> None:
+    from bot.skills.detector import SkillDetector, load_examples, load_reflection_form, load_thresholds
+    from bot.skills.learned_fit import fit_and_store
+    from bot.skills.models import encoder, nlp
+
+    print("fitting the learned decisions on data/skills/examples (cross-writer folds)...", file=sys.stderr)
+    rules_only = SkillDetector(nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(thresholds),
+                               load_reflection_form(thresholds))
+    report = fit_and_store(settings.skills_dir, out, rules_only)
+    print(f"{report['lines']} lines by writers {', '.join(report['writers'])}", file=sys.stderr)
+    for label, result in report["labels"].items():
+        if "folds_f1" not in result:
+            print(f"{label:<20} rules (F1 {result['rules_f1']:.3f}): {result['learned']}", file=sys.stderr)
+            continue
+        verdict = "learned decides" if result["decides"] else "rules decide"
+        print(f"{label:<20} cross-writer F1 learned {result['folds_f1']:.3f} vs rules {result['rules_f1']:.3f}: {verdict}"
+              f" (keep at {result['keep']:.2f}, add at {result['add']:.2f}, C {result['C']})", file=sys.stderr)
     print(f"wrote {out}", file=sys.stderr)
-    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -228,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.users_cli import add_parsers as add_users
 
     add_users(commands)
+
+    from bot.recovery import add_parser as add_rescore
+
+    add_rescore(commands)
 
     web = commands.add_parser("web", help="run the web app")
     web.add_argument("--host", default="127.0.0.1")

@@ -30,8 +30,14 @@ def test_every_case_says_what_it_expects() -> None:
     assert all(expectations & set(case) for case in CASES)
 
 
+def _detector_params() -> list[Any]:
+    """Each case; a `known_miss` (a learned decision's error, recorded rather than patched) is an expected failure."""
+    return [pytest.param(c, marks=pytest.mark.xfail(reason=c["known_miss"], strict=False)) if "known_miss" in c else c
+            for c in DETECTOR_CASES]
+
+
 @pytest.mark.models
-@pytest.mark.parametrize("case", DETECTOR_CASES, ids=_id)
+@pytest.mark.parametrize("case", _detector_params(), ids=_id)
 def test_detector_case(detector, case: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     found = {d.label for d in detector.detect(case["text"], case.get("context"), tuple(case.get("felt", ())))}
     assert set(case.get("present", ())) <= found, f"missing {set(case['present']) - found}"

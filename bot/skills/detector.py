@@ -20,8 +20,10 @@ import numpy as np
 import yaml
 
 from bot.language import Sentence, swap_person, understand_many
+from bot.skills.decisions import Message, decide, span_of
 from bot.skills.details import CLOSING_QUESTIONS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Detection
+from bot.skills.learned import LearnedDecisions, Reading, load_learned, read
 from bot.skills.reflection_form import ReflectionForm
 from bot.skills.restating import (
     _REFLECTIVE_FRAME,
@@ -125,8 +127,9 @@ class SkillDetector:
     """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
 
     def __init__(self, nlp: Any, encoder: Any, examples: Sequence[Example], thresholds: dict[str, float],
-                 reflection_form: ReflectionForm | None = None) -> None:
+                 reflection_form: ReflectionForm | None = None, learned: LearnedDecisions | None = None) -> None:
         self.nlp = nlp
+        self.learned = learned
         self.encoder = encoder
         self.thresholds = thresholds
         self.reflection_form = reflection_form
@@ -149,6 +152,14 @@ class SkillDetector:
 
     def detect_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> list[list[Detection]]:
         """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
+        found, readings, messages = self.read_many(items, felt)
+        probabilities = self.learned.probabilities(readings) if self.learned else [{} for _ in found]
+        return [decide(f, p, self.learned, m) for f, p, m in zip(found, probabilities, messages, strict=True)]
+
+    def read_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> tuple[
+            list[list[Detection]], list[Reading], list[Message]]:
+        """One pass over many messages: the rules' detections, the readings the learned decisions take, and each
+        message as read (for placing a learned detection on its evidence)."""
         felt_families = frozenset(f for f in (known_family(feeling) for feeling in felt) if f)
         texts = [t or "" for t, _ in items]
         histories = [messages_of(c) for _, c in items]
@@ -158,18 +169,27 @@ class SkillDetector:
         flat = [said_text(s.span) for sents in sentences for s in sents]
         vectors = self._encode(flat)
         shapes = self.reflection_form.probability(vectors) if self.reflection_form else np.zeros(len(flat))
-        results: list[list[Detection]] = []
+        found: list[list[Detection]] = []
+        readings: list[Reading] = []
+        messages: list[Message] = []
         at = 0
         for sents, history, original in zip(sentences, histories, texts, strict=True):
             said = Heard.of([heard[m] for m in history])
             if said.informative:
                 said = replace(said, felt=felt_families)
-            found: list[Detection] = []
+            own = vectors[at : at + len(sents)]
+            sims = tuple(self._similarities(v) for v in own)
+            detections: list[Detection] = []
             for index, sent in enumerate(sents):
-                found.extend(self._sentence(sent, vectors[at], float(shapes[at]), index, said, original))
-                at += 1
-            results.append(_merge(found))
-        return results
+                detections.extend(self._sentence(sent, own[index], float(shapes[at + index]), index, said, original, sims[index]))
+            at += len(sents)
+            merged = _merge(detections)
+            found.append(merged)
+            readings.append(read(sents, own, [float(x) for x in shapes[at - len(sents) : at]], sims,
+                                 {d.label: d.confidence for d in merged}, said))
+            closeness = tuple(float((v @ said.vectors.T).max()) if len(said.vectors) else 0.0 for v in own)
+            messages.append(Message(original, tuple(sents), sims, said.lemmas, closeness, bool(said.messages)))
+        return found, readings, messages
 
     def _hear(self, messages: set[str]) -> dict[str, Heard]:
         """What each customer message gives a restatement to be checked against (each read once)."""
@@ -217,13 +237,13 @@ class SkillDetector:
                 best[str(label)] = float(sim)
         return best
 
-    def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str) -> list[Detection]:
+    def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str,
+                  sims: dict[str, float]) -> list[Detection]:
         sent = sentence.span
         text = said_text(sent)
         lower = text.lower()
         form = sentence.question
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
-        sims = self._similarities(vector)
         none_sim = sims.get("none", 0.0)
         for label in MEANING_LABELS:
             sim = sims.get(label, 0.0)
@@ -246,10 +266,8 @@ class SkillDetector:
         _dismissive_and_closing(labels, sentence, text, bool(greets), sims)
         if said.messages:
             self._restating(labels, sentence, vector, shape, said)
-        evidence = original[sent.start_char : sent.end_char]
-        start = sent.start_char + len(evidence) - len(evidence.lstrip())
-        end = sent.end_char - len(evidence) + len(evidence.rstrip())
-        return [Detection(label, evidence.strip(), start, end, conf, source_of(label, conf, sims), details_of(label, sentence, said.lemmas))
+        evidence, start, end = span_of(original, sentence)
+        return [Detection(label, evidence, start, end, conf, source_of(label, conf, sims), details_of(label, sentence, said.lemmas))
                 for label, conf in labels.items()]
 
     def _restating(self, labels: dict[str, float], sentence: Sentence, vector: np.ndarray, shape: float, said: Heard) -> None:
@@ -411,6 +429,7 @@ def get_detector() -> SkillDetector:
         settings = get_settings()
         stored = settings.models_dir / "skills" / "thresholds.json"
         _detector = SkillDetector(
-            nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(stored), load_reflection_form(stored)
+            nlp(), encoder(), load_examples(settings.skills_dir), load_thresholds(stored), load_reflection_form(stored),
+            load_learned(settings.models_dir / "skills" / "learned.json"),
         )
     return _detector
