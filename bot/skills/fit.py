@@ -73,9 +73,14 @@ def fit(skills_dir: Path, out: Path, encoder: Any) -> dict[str, Any]:
 
 def is_stale(skills_dir: Path, out: Path) -> bool:
     """True when the stored thresholds were fitted on other examples (or never)."""
+    return stored_differs(out, examples_fingerprint(skills_dir))
+
+
+def stored_differs(out: Path, fingerprint: str) -> bool:
+    """True when a fitted file is missing, unreadable, or stamped with another fingerprint."""
     if not out.exists():
         return True
     try:
-        return json.loads(out.read_text(encoding="utf-8")).get("fingerprint") != examples_fingerprint(skills_dir)
+        return json.loads(out.read_text(encoding="utf-8")).get("fingerprint") != fingerprint
     except (OSError, ValueError):
         return True

@@ -169,9 +169,6 @@ def _verdicts(found: Sequence[Any], message: Any, table: Any) -> dict[str, str]:
 
 def learned_is_stale(skills_dir: Path, out: Path) -> bool:
     """True when the stored decisions were fitted on other examples or another pipeline (or never)."""
-    if not out.exists():
-        return True
-    try:
-        return json.loads(out.read_text(encoding="utf-8")).get("fingerprint") != fingerprint(skills_dir)
-    except (OSError, ValueError):
-        return True
+    from bot.skills.fit import stored_differs
+
+    return stored_differs(out, fingerprint(skills_dir))
