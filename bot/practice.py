@@ -20,7 +20,7 @@ from bot.scenarios.model import Scenario
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
-from bot.store.db import check_revision, session_scope
+from bot.store.db import DatabaseUnavailable, check_revision, session_scope, with_retries
 
 log = logging.getLogger(__name__)
 #: The sender id column's length (the app tables and Rasa's tracker store alike).
@@ -148,6 +148,39 @@ class CustomerUnavailable(PracticeError):
             "saved, so there is no need to send it again: carry on when you are ready, or send /hint.")
 
 
+#: What the trainee is told when their words could not be stored: the database stayed out of reach.
+DATABASE_AWAY = ("Sorry - the training server cannot reach its database just now, so that message was not added to "
+                 "your transcript yet. Please send it again in a moment.")
+
+
+def _hear_trainee(session_id: str, sender_id: str, text: str, state: engine.PracticeState,
+                  limit: int) -> tuple[int, list[str], float]:
+    """Store the trainee's words (one transaction); returns the turn's id, what the customer has said so far and
+    how long ago they last spoke."""
+    with session_scope() as db:
+        session = _own_session(db, session_id, sender_id)
+        # Restating is judged against everything the customer has said so far, message by message.
+        context = [t.text for t in session.turns if t.speaker == "customer"]
+        waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
+        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration,
+                                      details={"too_long": True} if len(text) > limit else None)
+        return turn.id, context, waited
+
+
+def _store_reply(session_id: str, turn_id: int, outcome: Any) -> None:
+    """Store what the detectors found in the trainee's turn and the customer's reply (each once, when retried)."""
+    new_state, reply = outcome.state, outcome.reply
+    with session_scope() as db:
+        if not repository.detections_of(db, turn_id):
+            repository.add_detections(db, turn_id, outcome.detections)
+        if repository.answered(db, turn_id):
+            return  # an earlier attempt stored the reply and only its confirmation was lost
+        repository.record_turn(
+            db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
+            details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
+        )
+
+
 def too_long(length: int, limit: int) -> str:
     """The coach's reply to a message longer than the customer listens to."""
     return (f"That message is {length:,} characters long; the customer listens to at most {limit:,} at a time. "
@@ -184,28 +217,22 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
     _database_ready()
     from bot.skills.detector import get_detector
 
-    with session_scope() as db:
-        session = _own_session(db, session_id, sender_id)
-        # Restating is judged against everything the customer has said so far, message by message.
-        context = [t.text for t in session.turns if t.speaker == "customer"]
-        waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
-        # Store the trainee's words before anything else can fail: nothing they say is lost.
-        limit = get_settings().max_message_chars
-        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration,
-                                      details={"too_long": True} if len(text) > limit else None)
-        if len(text) > limit:
-            return Exchange([coach(too_long(len(text), limit))], state_data, session_id, _payload(state, session_id))
-        try:
-            outcome = take_turn(scenario, state, text, context, get_detector(), waited_seconds=waited)
-            detections, new_state, reply = outcome.detections, outcome.state, outcome.reply
-            repository.add_detections(db, turn.id, detections)
-            repository.record_turn(
-                db, session_id, "customer", reply.text, new_state.stage, mood=new_state.mood, frustration=new_state.frustration,
-                details={"reactions": list(reply.reactions), "told": list(reply.told), "feelings": list(reply.feelings)},
-            )
-        except Exception as exc:
-            log.exception("the customer could not answer a stored trainee turn (session %s)", session_id)
-            raise CustomerUnavailable() from exc
+    limit = get_settings().max_message_chars
+    # Store the trainee's words before anything else can fail: nothing they say is lost.
+    try:
+        turn_id, context, waited = with_retries(lambda: _hear_trainee(session_id, sender_id, text, state, limit))
+    except DatabaseUnavailable as exc:
+        log.error("the trainee's words could not be stored (session %s): %s", session_id, exc)
+        raise PracticeError(DATABASE_AWAY) from exc
+    if len(text) > limit:
+        return Exchange([coach(too_long(len(text), limit))], state_data, session_id, _payload(state, session_id))
+    try:
+        outcome = take_turn(scenario, state, text, context, get_detector(), waited_seconds=waited)
+        detections, new_state, reply = outcome.detections, outcome.state, outcome.reply
+        with_retries(lambda: _store_reply(session_id, turn_id, outcome))
+    except Exception as exc:
+        log.exception("the customer could not answer a stored trainee turn (session %s)", session_id)
+        raise CustomerUnavailable() from exc
     exchange = Exchange([customer(reply.text)], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
     exchange.payload["skills"] = [d.label for d in detections]
     if new_state.ended:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -45,6 +50,31 @@ def dispose_engines() -> None:
     """Close every pooled connection of every engine this process made (at shutdown, or between tests)."""
     for engine in list(_ENGINES.values()):
         engine.dispose()
+
+
+T = TypeVar("T")
+#: How often, and after what pauses (seconds), a write is tried again while the database is unreachable.
+RETRY_PAUSES: tuple[float, ...] = (0.5, 1.0, 2.0)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached, even after retrying."""
+
+
+def with_retries(operation: Callable[[], T], pauses: Sequence[float] | None = None) -> T:
+    """Run a whole database transaction, again after each pause while the database is unreachable or locked
+    (a restart, a failover, a busy SQLite file); DatabaseUnavailable once the pauses are spent. The operation
+    must open its own session, so a retry starts clean."""
+    pauses = RETRY_PAUSES if pauses is None else pauses
+    for attempt in range(len(pauses) + 1):
+        try:
+            return operation()
+        except (OperationalError, InterfaceError) as exc:
+            if attempt == len(pauses):
+                raise DatabaseUnavailable(str(exc).splitlines()[0]) from exc
+            log.warning("database unreachable (%s); trying again in %.1f s", exc.__class__.__name__, pauses[attempt])
+            time.sleep(pauses[attempt])
+    raise AssertionError("unreachable")
 
 
 class DatabaseNotReady(RuntimeError):

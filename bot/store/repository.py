@@ -85,6 +85,18 @@ def add_detections(db: Session, turn_id: int, detections: Sequence[Detection]) -
     db.commit()
 
 
+def detections_of(db: Session, turn_id: int) -> list[SkillDetection]:
+    """The skills stored for one trainee turn."""
+    return list(db.scalars(select(SkillDetection).where(SkillDetection.turn_id == turn_id)))
+
+
+def answered(db: Session, turn_id: int) -> bool:
+    """Whether a turn has been followed by another in its session (the customer's reply, when it is the trainee's)."""
+    turn = db.get(Turn, turn_id)
+    return turn is not None and db.scalar(
+        select(func.count()).select_from(Turn).where(Turn.session_id == turn.session_id, Turn.index > turn.index)) != 0
+
+
 def end_session(db: Session, session_id: str, outcome: str, nps: int | None) -> None:
     """Mark a session ended."""
     session = db.get(PracticeSession, session_id)
