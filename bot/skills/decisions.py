@@ -1,5 +1,5 @@
 """The final say on a message's skills: the learned probabilities where they decide, the rules elsewhere, then
-the named constraints of data/skills/constraints.yml (one declared table, not a chain of overrides)."""
+the named constraints of data/skills/decisions.yml (one declared table, not a chain of overrides)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def constrained(found: Sequence[Detection], heard: bool = True, rules: Constrain
     by_label = {d.label: d for d in found if heard or d.label not in rules.needs_context}
     for label, implied in rules.implies:
         if label in by_label and implied not in by_label:
-            by_label[implied] = replace(by_label[label], label=implied, source="constraint", details=by_label[label].details)
+            by_label[implied] = replace(by_label[label], label=implied, source="constraint")
     for label, excluded in rules.excludes:
         if label in by_label:
             by_label.pop(excluded, None)

@@ -8,6 +8,11 @@ from bot.skills.labels import Details
 from bot.skills.restating import content_lemmas
 
 QUESTION_LABELS: tuple[str, ...] = ("open_question", "factual_question", "high_gain_question", "closed_question")
+#: labels decided by similarity to examples (the question labels come from grammar).
+MEANING_LABELS: tuple[str, ...] = (
+    "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
+    "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
+)
 #: a sentence asks at most one of these.
 CLOSING_QUESTIONS: tuple[str, ...] = ("seek_agreement", "check_satisfaction", "bridge")
 

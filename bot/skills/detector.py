@@ -21,7 +21,7 @@ import yaml
 
 from bot.language import Sentence, swap_person, understand_many
 from bot.skills.decisions import Message, decide, span_of
-from bot.skills.details import CLOSING_QUESTIONS, QUESTION_LABELS, details_of, source_of
+from bot.skills.details import CLOSING_QUESTIONS, MEANING_LABELS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Detection
 from bot.skills.learned import LearnedDecisions, Reading, load_learned, read
 from bot.skills.reflection_form import ReflectionForm
@@ -38,12 +38,6 @@ from bot.skills.restating import (
     restates_fact,
     restates_feeling,
     said_text,
-)
-
-#: labels decided by similarity to examples (the question labels come from grammar).
-MEANING_LABELS: tuple[str, ...] = (
-    "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement",
-    "offer_options", "set_expectation", "overpromise", "follow_up", "dismissive",
 )
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -185,9 +179,9 @@ class SkillDetector:
             at += len(sents)
             merged = _merge(detections)
             found.append(merged)
-            readings.append(read(sents, own, [float(x) for x in shapes[at - len(sents) : at]], sims,
-                                 {d.label: d.confidence for d in merged}, said))
             closeness = tuple(float((v @ said.vectors.T).max()) if len(said.vectors) else 0.0 for v in own)
+            readings.append(read(sents, own, [float(x) for x in shapes[at - len(sents) : at]], sims,
+                                 {d.label: d.confidence for d in merged}, said, closeness))
             messages.append(Message(original, tuple(sents), sims, said.lemmas, closeness, bool(said.messages)))
         return found, readings, messages
 

@@ -19,13 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from bot.skills.details import MEANING_LABELS
 from bot.skills.labels import LABELS
 
 #: labels whose examples the similarity features compare with (data/skills/<label>.yml), "none" included.
-SIMILARITY_LABELS: tuple[str, ...] = (
-    "greet_acknowledge", "thank", "bridge", "check_satisfaction", "seek_agreement", "offer_options",
-    "set_expectation", "overpromise", "follow_up", "dismissive", "none",
-)
+SIMILARITY_LABELS: tuple[str, ...] = (*MEANING_LABELS, "none")
 #: bump when what a Reading holds changes, so stored models are refitted.
 FEATURES_VERSION = 2
 EMBEDDING_SIZE = 384
@@ -143,9 +141,10 @@ def load_learned(path: Path) -> LearnedDecisions | None:
 
 
 def read(sentences: Sequence[Any], vectors: np.ndarray, shapes: Sequence[float], similarities: Sequence[dict[str, float]],
-         rules: dict[str, float], said: Any) -> Reading:
+         rules: dict[str, float], said: Any, closeness: Sequence[float]) -> Reading:
     """The reading of one message: its sentences (bot.language.Sentence), their vectors, restatement-shape
-    probabilities and similarities, the rules' verdicts and what the customer said (bot.skills.restating.Heard)."""
+    probabilities and similarities, the rules' verdicts, what the customer said (bot.skills.restating.Heard) and
+    each sentence's best cosine to it."""
     from bot.language import features_of
     from bot.skills.restating import content_lemmas, said_text
 
@@ -157,10 +156,9 @@ def read(sentences: Sequence[Any], vectors: np.ndarray, shapes: Sequence[float],
     features["question_mark"] = float(any(said_text(s.span).rstrip().endswith("?") for s in sentences))
     if said.messages:
         shared = words & said.lemmas
-        heard_vectors = said.vectors
         features["context"] = 1.0
         features["context:informative"] = float(said.informative)
-        features["context:cosine"] = float((vectors @ heard_vectors.T).max()) if len(vectors) and len(heard_vectors) else 0.0
+        features["context:cosine"] = max(closeness, default=0.0)
         features["context:shared"] = len(shared) / max(1, len(words))
         features["context:shared_words"] = float(min(len(shared), 6))
         named = {f.family for s in sentences for f in s.feelings if not f.negated and f.whose != "speaker"}
