@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from bot.scoring.scorecard import PENALTIES
 from bot.settings import PROJECT_ROOT
+from bot.skills.labels import SKILLS
 
 PLAYTESTS = PROJECT_ROOT / "data" / "playtests"
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -77,6 +77,11 @@ def stacked_acknowledgements(reply: str) -> bool:
     return False
 
 
+def _penalised(skill: str) -> bool:
+    """Whether the skill loses points each time it is found (dismissive, overpromise)."""
+    return skill in SKILLS and SKILLS[skill].penalty is not None
+
+
 def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
     """Play one scripted session and judge it against its coach's expectations."""
     from bot.play import play_lines
@@ -84,7 +89,7 @@ def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
     played = play_lines(library.get(item["scenario"]), item["difficulty"], item["lines"], detector)
     touched = {e["skill"] for e in played.card["evidence"]}
     # A penalty skill (dismissive, overpromise) is "credited" when it is found, that is when it cost points.
-    earned = {e["skill"] for e in played.card["evidence"] if e["points"] > 0 or e["skill"] in PENALTIES}
+    earned = {e["skill"] for e in played.card["evidence"] if e["points"] > 0 or _penalised(e["skill"])}
     result = SessionResult(item["id"], item["trainee_kind"], tuple(item["band"]), played.card["overall"], played.state.outcome,
                            missing=sorted(set(item.get("must_credit") or []) - earned),
                            wrongly=sorted(set(item.get("must_not_credit") or []) & touched))

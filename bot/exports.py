@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from sqlalchemy.orm import Session
 
 from bot import review
-from bot.skills.labels import SKILL_NAMES
+from bot.skills.labels import SKILLS
 from bot.store import repository
 from bot.store.models import PracticeSession
 
@@ -137,7 +137,7 @@ def xapi_statements(items: Sequence[SessionExport], site: str) -> list[dict[str,
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{site}/sessions/{s['session_id']}/skills/{label}")), "version": XAPI_VERSION,
                 "actor": actor, "verb": SCORED, "timestamp": when,
                 "object": {"objectType": "Activity", "id": f"{site}/xapi/skills/{label}",
-                           "definition": {"name": {"en-US": SKILL_NAMES.get(label, label)},
+                           "definition": {"name": {"en-US": SKILLS[label].name if label in SKILLS else label},
                                           "type": "http://adlnet.gov/expapi/activities/objective"}},
                 "result": {"extensions": {f"{site}/xapi/ext/detector-verdict": detector, f"{site}/xapi/ext/coach-verdict": coach}},
                 "context": {"registration": registration, "contextActivities": {"parent": [scenario]}},

@@ -16,7 +16,7 @@ from bot.scoring.corrections import ACTIONS, Correction, corrected_labels, corre
 from bot.scoring.moments import Moment, moments_of_truth
 from bot.scoring.progress import ScoredSession, skill_shares
 from bot.scoring.scorecard import TurnRecord, scorecard
-from bot.skills.labels import LABELS, SKILL_NAMES
+from bot.skills.labels import LABELS, SKILLS
 from bot.store import repository, reviews
 from bot.store.models import LabelCorrection, PracticeSession, User
 
@@ -67,9 +67,9 @@ def correct(db: Session, session: PracticeSession, turn_id: int, label: str, act
     earlier = [c for c in _corrections(session, reviews.corrections_of(db, session.id)) if c.turn == turn.index]
     now = corrected_labels((d.label for d in turn.detections), earlier)
     if action == "add" and label in now:
-        raise ReviewError(f"This turn already has '{SKILL_NAMES[label]}'.")
+        raise ReviewError(f"This turn already has '{SKILLS[label].name}'.")
     if action == "remove" and label not in now:
-        raise ReviewError(f"This turn does not have '{SKILL_NAMES[label]}'.")
+        raise ReviewError(f"This turn does not have '{SKILLS[label].name}'.")
     reviews.add_correction(db, turn, coach, label, action, reason)
     rescore(db, session)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
-from bot.scoring.scorecard import RUBRIC, TurnRecord, scorecard
+from bot.scoring.scorecard import TurnRecord, scorecard
+from bot.scoring.suggestions import MISSED_ADVICE, PENALTY_ADVICE
+from bot.skills.labels import LABELS, SKILLS, STAGES, rubric, scored_skills
 from tests.conftest import det
 from tests.test_engine import SKILLED
 
@@ -31,7 +33,24 @@ CARELESS = [
 
 
 def test_the_rubric_adds_up_to_100() -> None:
-    assert sum(points for skills in RUBRIC.values() for _, points in skills) == 100
+    assert sum(s.points for skills in rubric().values() for s in skills) == 100
+    assert sum(s.points for s in SKILLS.values()) == 100
+
+
+def test_the_registry_is_the_one_table_of_skills() -> None:
+    assert tuple(SKILLS) == LABELS and all(label == s.label for label, s in SKILLS.items())
+    assert LABELS[:5] == ("greet_acknowledge", "open_question", "factual_question", "high_gain_question", "closed_question")
+    assert {s.stage for s in SKILLS.values()} <= {*STAGES, "any"}
+    assert list(rubric()) == list(STAGES)
+    assert [s.label for s in scored_skills("understanding")] == ["open_question", "high_gain_question", "restate_feeling",
+                                                                 "restate_fact"]
+    assert {s.label: s.penalty for s in SKILLS.values() if s.penalty is not None} == {"overpromise": 6, "dismissive": 10}
+    assert {s.label: s.per_use for s in SKILLS.values() if s.per_use is not None} == {"open_question": 5}
+    assert {s.label for s in SKILLS.values() if s.counts_only_in} == {s.label for s in scored_skills("keeping")}
+    assert SKILLS["closed_question"].stage == SKILLS["dismissive"].stage == "any"
+    # Every skill that earns points has advice for when it is missed; every penalty a better way to say it.
+    assert set(MISSED_ADVICE) == {s.label for s in scored_skills()}
+    assert set(PENALTY_ADVICE) == {s.label for s in SKILLS.values() if s.penalty is not None}
 
 
 def test_skilled_trainee_scores_well_above_careless_trainee(cafe: Scenario) -> None:
@@ -70,7 +89,7 @@ def test_one_suggestion_per_missed_moment_in_the_customers_own_words(cafe: Scena
     turns, _state = record(cafe, "patient", [SKILLED[0], ("ok", []), ("right", [])])
     card = scorecard(cafe, turns, "ended_by_trainee", 3)
     suggestions = {s["skill"]: s["text"] for s in card["suggestions"]}
-    missed = [skill for stage in RUBRIC.values() for skill, _ in stage if not card["skills"][skill]["points"]]
+    missed = [s.label for s in scored_skills() if not card["skills"][s.label]["points"]]
     assert set(missed) <= set(suggestions)
     feeling_line = next(t.text for t in turns if t.speaker == "customer" and t.feelings)
     assert feeling_line in suggestions["restate_feeling"], "quotes what the customer actually said"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.scoring.scorecard import TurnRecord
-from bot.skills.labels import SKILL_NAMES
+from bot.skills.labels import SKILLS
 
 VERDICTS: tuple[str, ...] = ("positive", "negative", "redundant")
 REPEAT_SIMILARITY = 0.8
@@ -68,7 +68,9 @@ def _frustration_around(turns: Sequence[TurnRecord], position: int) -> tuple[int
 
 
 def _name(skill: str) -> str:
-    return SKILL_NAMES.get(skill, "the customer walked out" if skill == "moment_of_truth" else skill)
+    if skill in SKILLS:
+        return SKILLS[skill].name
+    return "the customer walked out" if skill == "moment_of_truth" else skill
 
 
 def moments_of_truth(turns: Sequence[TurnRecord], evidence: Sequence[Mapping[str, Any]]) -> list[Moment]:

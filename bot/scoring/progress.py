@@ -14,8 +14,7 @@ from itertools import pairwise
 from statistics import mean
 from typing import Any, TypedDict
 
-from bot.scoring.scorecard import RUBRIC
-from bot.skills.labels import SKILL_NAMES, STAGES
+from bot.skills.labels import SKILLS, scored_skills
 
 WEEKLY_GAIN = 0.01
 RECENT_CHANGES = 4
@@ -107,7 +106,7 @@ def trainee_progress(trainee: str, sessions: Sequence[ScoredSession]) -> Trainee
 
 
 #: Ties between equally weak skills go to the one earlier in the cycle (the rubric's order).
-_RUBRIC_ORDER = {skill: i for i, skill in enumerate(skill for stage in STAGES for skill, _ in RUBRIC[stage])}
+_RUBRIC_ORDER = {s.label: i for i, s in enumerate(scored_skills())}
 
 
 def _weakest(totals: Mapping[str, Sequence[float]]) -> str | None:
@@ -131,7 +130,7 @@ def weakest_skill(cards: Sequence[Mapping[str, Any]]) -> SkillShare | None:
     weakest = _weakest(totals)
     if weakest is None:
         return None
-    return {"skill": weakest, "name": SKILL_NAMES[weakest], "share": round(mean(totals[weakest]), 3)}
+    return {"skill": weakest, "name": SKILLS[weakest].name, "share": round(mean(totals[weakest]), 3)}
 
 
 def progress(sessions: Iterable[ScoredSession]) -> list[TraineeProgress]:

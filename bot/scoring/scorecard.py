@@ -9,23 +9,8 @@ from typing import Any
 from bot.scenarios.engine import nps_category
 from bot.scenarios.model import Scenario
 from bot.scoring.suggestions import suggest_for_missed, suggest_for_penalty
-from bot.skills.labels import SKILL_NAMES, SKILL_STAGE, STAGES, Detection
+from bot.skills.labels import SKILLS, STAGES, Detection, rubric, scored_skills
 
-#: stage -> (skill, points): what earns points. Each stage's maximum is the sum; 100 in all.
-RUBRIC: dict[str, tuple[tuple[str, int], ...]] = {
-    "receiving": (("greet_acknowledge", 15),),
-    "understanding": (("open_question", 10), ("high_gain_question", 5), ("restate_feeling", 12), ("restate_fact", 8)),
-    "helping": (("offer_options", 10), ("set_expectation", 12), ("seek_agreement", 8)),
-    "keeping": (("check_satisfaction", 8), ("thank", 6), ("bridge", 3), ("follow_up", 3)),
-}
-#: skill -> points per open question (several questions earn up to the skill's maximum).
-PER_USE: dict[str, int] = {"open_question": 5}
-#: skill -> points lost each time it happens.
-PENALTIES: dict[str, int] = {"dismissive": 10, "overpromise": 6}
-#: Keeping skills count only at the close of the visit: "thanks for waiting" in the greeting is receiving.
-COUNTS_ONLY_IN: dict[str, frozenset[str]] = {
-    skill: frozenset({"helping", "keeping"}) for skill, _ in RUBRIC["keeping"]
-}
 LATE_GREETING_POINTS = 5
 WALK_OUT_PENALTY = 10
 
@@ -58,10 +43,6 @@ class TurnRecord:
         )
 
 
-def _max_for(skill: str) -> int:
-    return next(points for stage in RUBRIC.values() for name, points in stage if name == skill)
-
-
 def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | None, nps: int | None) -> dict[str, Any]:
     """Score one practice session; JSON-ready."""
     trainee = [t for t in turns if t.speaker == "trainee"]
@@ -73,14 +54,14 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
         for detection in turn.detections:
             skill = detection.label
             counts[skill] = counts.get(skill, 0) + 1
-            if skill in PENALTIES:
-                evidence.append(_evidence(skill, turn, detection, -PENALTIES[skill]))
+            known = SKILLS.get(skill)
+            if known is not None and known.penalty is not None:
+                evidence.append(_evidence(skill, turn, detection, -known.penalty))
                 continue
-            stage = _stage_of(skill)
-            if stage is None or turn.stage not in COUNTS_ONLY_IN.get(skill, frozenset(STAGES)):
+            if known is None or _stage_of(skill) is None or turn.stage not in (known.counts_only_in or frozenset(STAGES)):
                 continue
-            cap = _max_for(skill)
-            points = PER_USE.get(skill, cap)
+            cap = known.points
+            points = cap if known.per_use is None else known.per_use
             if skill == "greet_acknowledge" and position > 0:
                 points = LATE_GREETING_POINTS
             points = min(points, cap - earned.get(skill, 0))
@@ -98,26 +79,24 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
         })
 
     stages = {}
-    for stage, skills in RUBRIC.items():
-        maximum = sum(points for _, points in skills)
+    for stage, scored in rubric().items():
+        maximum = sum(s.points for s in scored)
         total = sum(e["points"] for e in evidence if e["stage"] == stage)
         stages[stage] = {"score": max(0, min(maximum, total)), "max": maximum}
 
     skills_out: dict[str, dict[str, Any]] = {}
-    for skill in SKILL_STAGE:
-        stage = _stage_of(skill)
-        maximum = _max_for(skill) if stage else 0
+    for skill, known in SKILLS.items():
         lost = sum(-e["points"] for e in evidence if e["skill"] == skill and e["points"] < 0)
         skills_out[skill] = {
-            "name": SKILL_NAMES[skill],
-            "stage": stage or SKILL_STAGE[skill],
+            "name": known.name,
+            "stage": known.stage,
             "points": earned.get(skill, 0) - lost,
-            "max": maximum,
+            "max": known.points,
             "count": counts.get(skill, 0),
         }
 
     suggestions = [s for s in (suggest_for_missed(skill, scenario, turns) for skill in _missed(earned)) if s]
-    suggestions += [suggest_for_penalty(e, scenario) for e in evidence if e["points"] < 0 and e["skill"] in PENALTIES]
+    suggestions += [suggest_for_penalty(e, scenario) for e in evidence if e["points"] < 0 and _is_penalty(e["skill"])]
     return {
         "scenario": scenario.id,
         "overall": sum(s["score"] for s in stages.values()),
@@ -132,14 +111,18 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
 
 
 def _stage_of(skill: str) -> str | None:
-    for stage, skills in RUBRIC.items():
-        if any(name == skill for name, _ in skills):
-            return stage
-    return None
+    """The rubric stage a skill earns points in; None for labels that earn none (or are unknown)."""
+    known = SKILLS.get(skill)
+    return known.stage if known is not None and known.points > 0 and known.stage in STAGES else None
+
+
+def _is_penalty(skill: str) -> bool:
+    known = SKILLS.get(skill)
+    return known is not None and known.penalty is not None
 
 
 def _missed(earned: dict[str, int]) -> list[str]:
-    return [skill for stage in STAGES for skill, _ in RUBRIC[stage] if not earned.get(skill)]
+    return [s.label for s in scored_skills() if not earned.get(s.label)]
 
 
 def _evidence(skill: str, turn: TurnRecord, detection: Detection, points: int) -> dict[str, Any]:

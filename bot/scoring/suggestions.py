@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.language import mid_sentence, swap_person
@@ -39,70 +40,144 @@ def _moment(skill: str, stage: str, turn: int | None, text: str) -> dict[str, An
     return {"skill": skill, "stage": stage, "turn": turn, "text": text}
 
 
+@dataclass(frozen=True)
+class _Session:
+    """What every piece of advice reads: the scenario, its turns, who the customer is and what they told."""
+
+    scenario: Scenario
+    turns: Sequence[TurnRecord]
+    who: str
+    customers: list[TurnRecord]
+    trainee: list[TurnRecord]
+    facts: list[str]
+
+
+_Advice = Callable[[str, _Session], dict[str, Any] | None]
+
+
+def _greet_acknowledge(skill: str, s: _Session) -> dict[str, Any] | None:
+    opening = s.customers[0].text if s.customers else ""
+    return _moment(skill, "receiving", s.trainee[0].index,
+                   f"{s.who} opened with \u201c{opening}\u201d. Greet and acknowledge the wait first: "
+                   f"\u201cHi {s.who}, thanks for waiting, and I'm sorry it's taken so long.\u201d")
+
+
+def _question(skill: str, s: _Session, reveal: str, other: str, example: str) -> dict[str, Any] | None:
+    kept = _untold(s.scenario, s.turns, reveal) or _untold(s.scenario, s.turns, other)
+    if kept:
+        return _moment(skill, "understanding", None,
+                       f"{s.who} never told you that {_yours(kept[0])}. An open question such as {example} would have drawn it out.")
+    return _moment(skill, "understanding", None, f"Ask before you solve: {example}")
+
+
+def _open_question(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _question(skill, s, "open", "high_gain", "\u201cCan you tell me what happened?\u201d")
+
+
+def _high_gain_question(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _question(skill, s, "high_gain", "open",
+                     "\u201cHow has this affected your day?\u201d or \u201cWhat would a good outcome look like for you?\u201d")
+
+
+def _restate_feeling(skill: str, s: _Session) -> dict[str, Any] | None:
+    said = next((t for t in s.customers if t.feelings), None)
+    if said is None:
+        return _moment(skill, "understanding", None,
+                       f"Listen for how {s.who} feels and name it back: \u201cIt sounds like this has been really {s.scenario.feelings[0]}.\u201d")
+    feeling = said.feelings[0]
+    because = f" because {_yours(s.facts[0])}" if s.facts else ""
+    reply = _first_after(s.turns, said.index)
+    return _moment(skill, "understanding", reply.index if reply else None,
+                   f"When {s.who} said \u201c{said.text}\u201d, restate the feeling: \u201cIt sounds like you're {feeling}{because}.\u201d")
+
+
+def _restate_fact(skill: str, s: _Session) -> dict[str, Any] | None:
+    if not s.facts:
+        return None
+    summary = " and ".join(_yours(f) for f in s.facts[:2])
+    return _moment(skill, "understanding", None, f"Summarise the facts back before you help: \u201cSo {summary} - have I got that right?\u201d")
+
+
+def _offer_options(skill: str, s: _Session) -> dict[str, Any] | None:
+    options = [o.text for o in s.scenario.options[:2]]
+    return _moment(skill, "helping", None, "Offer concrete options, for example: " + " or ".join(options) + ".")
+
+
+def _realistic(scenario: Scenario) -> str:
+    """The scenario's first realistic expectation, as a sentence."""
+    realistic = scenario.realistic_expectations[0]
+    return realistic[0].upper() + realistic[1:]
+
+
+def _set_expectation(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "helping", None, f"Say realistically what will happen and when, e.g. \u201c{_realistic(s.scenario)}.\u201d")
+
+
+def _seek_agreement(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "helping", None, f"Ask for agreement before acting: \u201cWould that work for you, {s.who}?\u201d")
+
+
+def _check_satisfaction(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "keeping", None, f"Check the outcome: \u201cIs that all sorted to your satisfaction now, {s.who}?\u201d")
+
+
+def _thank(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "keeping", None, f"Thank {s.who}: \u201cThank you for your patience, and for telling us about this.\u201d")
+
+
+def _bridge(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "keeping", None, "Bridge to any other need: \u201cIs there anything else I can help you with today?\u201d")
+
+
+def _follow_up(skill: str, s: _Session) -> dict[str, Any] | None:
+    return _moment(skill, "keeping", None, "Offer a follow-up: \u201cI'll check in with you tomorrow to make sure everything's right.\u201d")
+
+
+#: label -> the advice for a session that never showed the skill.
+MISSED_ADVICE: dict[str, _Advice] = {
+    "greet_acknowledge": _greet_acknowledge,
+    "open_question": _open_question,
+    "high_gain_question": _high_gain_question,
+    "restate_feeling": _restate_feeling,
+    "restate_fact": _restate_fact,
+    "offer_options": _offer_options,
+    "set_expectation": _set_expectation,
+    "seek_agreement": _seek_agreement,
+    "check_satisfaction": _check_satisfaction,
+    "thank": _thank,
+    "bridge": _bridge,
+    "follow_up": _follow_up,
+}
+
+
 def suggest_for_missed(skill: str, scenario: Scenario, turns: Sequence[TurnRecord]) -> dict[str, Any] | None:
     """One concrete rewrite for a skill the trainee never used, or None if the moment never came."""
-    who = scenario.persona.address_as
-    customers = _customer_turns(turns)
     trainee = [t for t in turns if t.speaker == "trainee"]
     if not trainee:
         return None
-    facts = _told_facts(scenario, turns)
-    if skill == "greet_acknowledge":
-        opening = customers[0].text if customers else ""
-        return _moment(skill, "receiving", trainee[0].index,
-                       f"{who} opened with \u201c{opening}\u201d. Greet and acknowledge the wait first: "
-                       f"\u201cHi {who}, thanks for waiting, and I'm sorry it's taken so long.\u201d")
-    if skill in ("open_question", "high_gain_question"):
-        kept = _untold(scenario, turns, "open" if skill == "open_question" else "high_gain")
-        kept = kept or _untold(scenario, turns, "high_gain" if skill == "open_question" else "open")
-        example = ("\u201cCan you tell me what happened?\u201d" if skill == "open_question"
-                   else "\u201cHow has this affected your day?\u201d or \u201cWhat would a good outcome look like for you?\u201d")
-        if kept:
-            return _moment(skill, "understanding", None,
-                           f"{who} never told you that {_yours(kept[0])}. An open question such as {example} would have drawn it out.")
-        return _moment(skill, "understanding", None, f"Ask before you solve: {example}")
-    if skill == "restate_feeling":
-        said = next((t for t in customers if t.feelings), None)
-        if said is None:
-            return _moment(skill, "understanding", None,
-                           f"Listen for how {who} feels and name it back: \u201cIt sounds like this has been really {scenario.feelings[0]}.\u201d")
-        feeling = said.feelings[0]
-        because = f" because {_yours(facts[0])}" if facts else ""
-        reply = _first_after(turns, said.index)
-        return _moment(skill, "understanding", reply.index if reply else None,
-                       f"When {who} said \u201c{said.text}\u201d, restate the feeling: \u201cIt sounds like you're {feeling}{because}.\u201d")
-    if skill == "restate_fact":
-        if not facts:
-            return None
-        summary = " and ".join(_yours(f) for f in facts[:2])
-        return _moment(skill, "understanding", None, f"Summarise the facts back before you help: \u201cSo {summary} - have I got that right?\u201d")
-    if skill == "offer_options":
-        options = [o.text for o in scenario.options[:2]]
-        return _moment(skill, "helping", None, "Offer concrete options, for example: " + " or ".join(options) + ".")
-    if skill == "set_expectation":
-        realistic = scenario.realistic_expectations[0]
-        return _moment(skill, "helping", None, f"Say realistically what will happen and when, e.g. \u201c{realistic[0].upper() + realistic[1:]}.\u201d")
-    if skill == "seek_agreement":
-        return _moment(skill, "helping", None, f"Ask for agreement before acting: \u201cWould that work for you, {who}?\u201d")
-    if skill == "check_satisfaction":
-        return _moment(skill, "keeping", None, f"Check the outcome: \u201cIs that all sorted to your satisfaction now, {who}?\u201d")
-    if skill == "thank":
-        return _moment(skill, "keeping", None, f"Thank {who}: \u201cThank you for your patience, and for telling us about this.\u201d")
-    if skill == "bridge":
-        return _moment(skill, "keeping", None, "Bridge to any other need: \u201cIs there anything else I can help you with today?\u201d")
-    if skill == "follow_up":
-        return _moment(skill, "keeping", None, "Offer a follow-up: \u201cI'll check in with you tomorrow to make sure everything's right.\u201d")
-    return None
+    session = _Session(scenario, turns, scenario.persona.address_as, _customer_turns(turns), trainee, _told_facts(scenario, turns))
+    advice = MISSED_ADVICE.get(skill)
+    return advice(skill, session) if advice else None
+
+
+def _overpromise(evidence: dict[str, Any], scenario: Scenario) -> str:
+    return (f"\u201c{evidence['quote']}\u201d promises what you can't control. "
+            f"Say what you can do and when instead, e.g. \u201c{_realistic(scenario)}.\u201d")
+
+
+def _dismissive(evidence: dict[str, Any], scenario: Scenario) -> str:
+    return (f"\u201c{evidence['quote']}\u201d dismisses {scenario.persona.address_as}. "
+            f"Acknowledge and own it instead: \u201cI can see you're {scenario.feelings[0]}, and I'm going to sort this out.\u201d")
+
+
+#: label -> the better way to say what lost points (any other penalty gets the dismissive one's).
+PENALTY_ADVICE: dict[str, Callable[[dict[str, Any], Scenario], str]] = {
+    "overpromise": _overpromise,
+    "dismissive": _dismissive,
+}
 
 
 def suggest_for_penalty(evidence: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
     """A better way to say what lost points."""
-    who = scenario.persona.address_as
-    quote = evidence["quote"]
-    if evidence["skill"] == "overpromise":
-        realistic = scenario.realistic_expectations[0]
-        text = f"\u201c{quote}\u201d promises what you can't control. Say what you can do and when instead, e.g. \u201c{realistic[0].upper() + realistic[1:]}.\u201d"
-    else:
-        feeling = scenario.feelings[0]
-        text = f"\u201c{quote}\u201d dismisses {who}. Acknowledge and own it instead: \u201cI can see you're {feeling}, and I'm going to sort this out.\u201d"
+    text = PENALTY_ADVICE.get(evidence["skill"], _dismissive)(evidence, scenario)
     return _moment(evidence["skill"], evidence["stage"], evidence["turn"], text)

@@ -1,4 +1,5 @@
-"""The one label set of the cycle's skills (see docs/skills.md), and the detection record."""
+"""The one registry of the cycle's skills (see docs/skills.md): each label's stage, name and scoring; and the
+detection record."""
 
 from __future__ import annotations
 
@@ -7,46 +8,65 @@ from typing import Any
 
 STAGES: tuple[str, ...] = ("receiving", "understanding", "helping", "keeping")
 
-#: label -> the stage of the customer interaction cycle it belongs to ("any" for both-ways labels).
-SKILL_STAGE: dict[str, str] = {
-    "greet_acknowledge": "receiving",
-    "open_question": "understanding",
-    "factual_question": "understanding",
-    "high_gain_question": "understanding",
-    "closed_question": "any",
-    "restate_feeling": "understanding",
-    "restate_fact": "understanding",
-    "offer_options": "helping",
-    "set_expectation": "helping",
-    "overpromise": "helping",
-    "seek_agreement": "helping",
-    "check_satisfaction": "keeping",
-    "thank": "keeping",
-    "bridge": "keeping",
-    "follow_up": "keeping",
-    "dismissive": "any",
-}
-LABELS: tuple[str, ...] = tuple(SKILL_STAGE)
 
-#: Plain-language names, as a coach would say them.
-SKILL_NAMES: dict[str, str] = {
-    "greet_acknowledge": "Greeting and acknowledging",
-    "open_question": "Open-ended questions",
-    "factual_question": "Factual questions",
-    "high_gain_question": "High-gain questions",
-    "closed_question": "Closed questions",
-    "restate_feeling": "Restating feelings",
-    "restate_fact": "Restating facts",
-    "offer_options": "Offering options",
-    "set_expectation": "Setting realistic expectations",
-    "overpromise": "Over-promising",
-    "seek_agreement": "Seeking agreement",
-    "check_satisfaction": "Checking satisfaction",
-    "thank": "Thanking",
-    "bridge": "Bridging",
-    "follow_up": "Following up",
-    "dismissive": "Dismissive remarks",
-}
+@dataclass(frozen=True)
+class Skill:
+    """Everything known about one skill label: its stage, its plain-language name and how it scores."""
+
+    label: str
+    #: the stage of the customer interaction cycle it belongs to ("any" for both-ways labels).
+    stage: str
+    #: the plain-language name, as a coach would say it.
+    name: str
+    #: the most it earns in the rubric (0 for labels that earn none); 100 over all skills.
+    points: int = 0
+    #: points per use, when several uses earn up to :attr:`points` (None: one use earns them all).
+    per_use: int | None = None
+    #: points lost each time it happens (None: never penalised).
+    penalty: int | None = None
+    #: the only stages of the visit in which it counts (empty: any stage).
+    counts_only_in: frozenset[str] = frozenset()
+
+
+#: Keeping skills count only at the close of the visit: "thanks for waiting" in the greeting is receiving.
+_CLOSE = frozenset({"helping", "keeping"})
+
+#: The registry, in the cycle's order; within a stage, the rubric's order.
+SKILLS: dict[str, Skill] = {s.label: s for s in (
+    Skill("greet_acknowledge", "receiving", "Greeting and acknowledging", points=15),
+    Skill("open_question", "understanding", "Open-ended questions", points=10, per_use=5),
+    Skill("factual_question", "understanding", "Factual questions"),
+    Skill("high_gain_question", "understanding", "High-gain questions", points=5),
+    Skill("closed_question", "any", "Closed questions"),
+    Skill("restate_feeling", "understanding", "Restating feelings", points=12),
+    Skill("restate_fact", "understanding", "Restating facts", points=8),
+    Skill("offer_options", "helping", "Offering options", points=10),
+    Skill("set_expectation", "helping", "Setting realistic expectations", points=12),
+    Skill("overpromise", "helping", "Over-promising", penalty=6),
+    Skill("seek_agreement", "helping", "Seeking agreement", points=8),
+    Skill("check_satisfaction", "keeping", "Checking satisfaction", points=8, counts_only_in=_CLOSE),
+    Skill("thank", "keeping", "Thanking", points=6, counts_only_in=_CLOSE),
+    Skill("bridge", "keeping", "Bridging", points=3, counts_only_in=_CLOSE),
+    Skill("follow_up", "keeping", "Following up", points=3, counts_only_in=_CLOSE),
+    Skill("dismissive", "any", "Dismissive remarks", penalty=10),
+)}
+LABELS: tuple[str, ...] = tuple(SKILLS)
+
+
+def scored_skills(stage: str | None = None) -> tuple[Skill, ...]:
+    """The skills that earn points, in the rubric's order (stage by stage); only one stage's if given."""
+    stages = STAGES if stage is None else (stage,)
+    return tuple(s for st in stages for s in SKILLS.values() if s.stage == st and s.points > 0)
+
+
+def rubric() -> dict[str, tuple[Skill, ...]]:
+    """Stage -> the skills that earn points there, in order; each stage's maximum is the sum of their points."""
+    return {stage: scored_skills(stage) for stage in STAGES}
+
+
+def skill_names() -> dict[str, str]:
+    """Label -> plain-language name (for templates, which look names up by label)."""
+    return {label: s.name for label, s in SKILLS.items()}
 
 
 @dataclass(frozen=True)

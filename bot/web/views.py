@@ -11,8 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from bot.practice import library
-from bot.scoring.scorecard import RUBRIC
-from bot.skills.labels import SKILL_NAMES, STAGES
+from bot.skills.labels import STAGES, scored_skills, skill_names
 from bot.store import accounts, repository
 from bot.store.models import PracticeSession, User
 from bot.web.auth import CSRF_FIELD, csrf_token
@@ -46,9 +45,9 @@ def scorecard_data(session: PracticeSession) -> dict[str, Any]:
 
 def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
     """What the scorecard template needs: the card, its scenario and the chart rows."""
-    skills = [card["skills"][skill] for stage in STAGES for skill, _ in RUBRIC[stage]]
+    skills = [card["skills"][s.label] for s in scored_skills()]
     return {
-        "card": card, "scenario": library().get(card["scenario"]), "skill_names": SKILL_NAMES,
+        "card": card, "scenario": library().get(card["scenario"]), "skill_names": skill_names(),
         "stage_chart_rows": [(name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
         "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills],
     }

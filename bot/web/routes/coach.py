@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import review
 from bot.practice import library
 from bot.scoring.calibration import agreement
-from bot.skills.labels import LABELS, SKILL_NAMES
+from bot.skills.labels import LABELS, skill_names
 from bot.store import reviews
 from bot.store.db import get_db
 from bot.store.models import User
@@ -88,7 +88,7 @@ def _review_page(request: Request, db: Session, session_id: str, coach: User, er
     built = review_view.build(db, session)
     context = scorecard_context({**(built.coach_card or built.detector_card), "session_id": session.id, "trainee": session.trainee,
                                  "difficulty": session.difficulty})
-    context.update({"session": session, "review": built, "labels": LABELS, "skill_names": SKILL_NAMES, "error": error,
+    context.update({"session": session, "review": built, "labels": LABELS, "skill_names": skill_names(), "error": error,
                     "editable": True})
     return render(request, "coach_session.html", context, status_code)
 
@@ -105,7 +105,7 @@ def session_print(request: Request, session_id: str, coach: User = Depends(coach
     if session.scorecard is None:
         raise HTTPException(409, "This practice session has not ended yet; it can be printed once it has a scorecard.")
     built = review_view.build(db, session)
-    return render(request, "coach_print.html", {"session": session, "review": built, "skill_names": SKILL_NAMES,
+    return render(request, "coach_print.html", {"session": session, "review": built, "skill_names": skill_names(),
                                                 "scenario": library().get(session.scenario_id), "editable": False})
 
 
@@ -145,4 +145,4 @@ def add_correction(request: Request, session_id: str, turn_id: int = Form(...), 
 @router.get("/calibration", response_class=HTMLResponse)
 def calibration(request: Request, coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
     turns = review.reviewed_turns(db, coach)
-    return render(request, "coach_calibration.html", {"rows": agreement(turns, LABELS), "turns": len(turns), "skill_names": SKILL_NAMES})
+    return render(request, "coach_calibration.html", {"rows": agreement(turns, LABELS), "turns": len(turns), "skill_names": skill_names()})

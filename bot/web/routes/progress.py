@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot import review
 from bot.scoring.progress import TraineeProgress, progress, team_skill_averages, trainee_progress
-from bot.scoring.scorecard import RUBRIC
-from bot.skills.labels import SKILL_NAMES, STAGES
+from bot.skills.labels import SKILLS, scored_skills, skill_names
 from bot.store.db import get_db
 from bot.store.models import User
 from bot.web.auth import coach_or_admin, signed_in
@@ -17,14 +16,14 @@ from bot.web.charts import line_chart
 from bot.web.views import render
 
 router = APIRouter()
-RUBRIC_SKILLS = [skill for stage in STAGES for skill, _ in RUBRIC[stage]]
+RUBRIC_SKILLS = [s.label for s in scored_skills()]
 
 
 def _trainee_page(request: Request, item: TraineeProgress, own: bool) -> Response:
     chart = line_chart([(w.start.strftime("%d %b"), w.overall) for w in item.weeks])
     return render(request, "progress_trainee.html", {
         "item": item, "chart": chart, "skills": [s for s in RUBRIC_SKILLS if any(s in w.skills for w in item.weeks)],
-        "skill_names": SKILL_NAMES, "own": own,
+        "skill_names": skill_names(), "own": own,
     })
 
 
@@ -39,9 +38,9 @@ def team_progress(request: Request, coach: User = Depends(coach_or_admin), db: S
     """Each skill's average over the team, each trainee's weakest skill, trend and Rule-of-1% status."""
     sessions = [s for s in review.scored_sessions(db, coach) if s.trainee.lower() != coach.username.lower()]
     averages = team_skill_averages(sessions)
-    rows = [(SKILL_NAMES[s], round(100 * averages[s]), 100) for s in RUBRIC_SKILLS if s in averages]
+    rows = [(SKILLS[s].name, round(100 * averages[s]), 100) for s in RUBRIC_SKILLS if s in averages]
     return render(request, "progress_team.html", {
-        "trainees": progress(sessions), "skill_rows": rows, "skill_names": SKILL_NAMES, "sessions": len(sessions),
+        "trainees": progress(sessions), "skill_rows": rows, "skill_names": skill_names(), "sessions": len(sessions),
     })
 
 
