@@ -22,6 +22,13 @@ def cafe() -> Scenario:
     return scenario
 
 
+@pytest.fixture(scope="session")
+def airline() -> Scenario:
+    scenario = load_library(SCENARIOS).get("airline_lost_baggage")
+    assert scenario is not None
+    return scenario
+
+
 @pytest.fixture
 def temp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh SQLite database for one test, via DATABASE_URL as in production."""

@@ -72,9 +72,24 @@ def test_asked_plainly_about_the_need_behind_the_request_the_customer_answers_it
     ask = "What time is your meeting?"
     _, reply = engine.step(cafe, state, ask, [det("open_question", ask), det("factual_question", ask)])
     assert reply.told == ("meeting",)
-    plain = "Which table are you at?"  # names nothing they said or kept back: the next fact they kept back, as before
+    plain = "Which table are you at?"  # asks for one thing none of their facts is about: they say they don't know
     _, reply = engine.step(cafe, state, plain, [det("open_question", plain), det("factual_question", plain)])
-    assert reply.told and reply.told != ("meeting",)
+    assert reply.reactions == ("dont_know",) and not reply.told
+
+
+def test_a_general_open_question_draws_out_the_next_fact_they_kept_back(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    ask = "Tell me a bit more?"
+    _, reply = engine.step(cafe, state, ask, [det("open_question", ask)])
+    assert reply.reactions == ("reveal",) and reply.told == (state.held_back[0],)
+
+
+def test_a_closed_question_about_a_fact_is_answered_with_that_fact(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", [("Hi, thanks for waiting.", GREET)])
+    ask = "Could you read me the number on your receipt?"
+    _, reply = engine.step(cafe, state, ask, [det("closed_question", ask)])
+    assert reply.told == ("order_number",) and "forty-seven" in reply.text
+    assert "Yes" not in reply.text and "No." not in reply.text  # the fact answers it, not a bare yes or no
 
 
 def test_skipping_the_greeting_annoys_the_customer(cafe: Scenario) -> None:
@@ -89,7 +104,7 @@ def test_open_questions_draw_out_facts_that_closed_questions_do_not(cafe: Scenar
     kept_back = list(state.held_back)
     assert kept_back, "the scenario keeps facts back for open questions"
     closed_state, closed = engine.step(cafe, state, "Did you pay already?", [det("closed_question", "Did you pay already?")])
-    assert closed.reactions == ("closed_answer",) and closed.told == ()
+    assert closed.reactions == ("dont_know",) and closed.told == ()  # nothing they know answers it: no fact instead
     assert closed_state.held_back == kept_back
     _open_state, opened = engine.step(cafe, state, "What's your order number?", [det("open_question", "What's your order number?"), det("factual_question", "What's your order number?")])
     assert "reveal" in opened.reactions
@@ -131,7 +146,7 @@ def test_the_customer_refers_to_the_option_the_trainee_offered(cafe: Scenario) -
     state, _ = play(cafe, "patient", SKILLED[:4])
     offer = "I can pack the wrap to take away for you."
     _, reply = engine.step(cafe, state, offer, [det("offer_options", offer)])
-    assert "pack the wrap to take away for me" in reply.text
+    assert "pack the wrap to take away" in reply.text and "for me" not in reply.text  # in her words, not an echo
     assert reply.stage == "helping"
 
 
@@ -163,7 +178,7 @@ def test_saying_what_cannot_be_done_is_not_heard_as_an_option(cafe: Scenario) ->
     assert "option_heard" not in reply.reactions and not state.offers
     text = "I can't refund the wrap, but I can pack it to take away for you."
     state, reply = engine.step(cafe, state, text, [det("offer_options", text)])
-    assert state.offers == ["pack it to take away for me"] and "option_heard" in reply.reactions
+    assert state.offers == ["pack it to take away"] and "option_heard" in reply.reactions
 
 
 def test_offered_a_choice_the_customer_takes_the_option_that_meets_their_need(cafe: Scenario) -> None:

@@ -291,3 +291,27 @@ def _holder(token: Any) -> Any | None:
             continue
         break
     return None
+
+
+#: verbs by which a speaker promises outright; said negated or in contrast, they decline to promise.
+PROMISE_VERBS = frozenset({"promise", "guarantee", "swear"})
+
+
+def without_declined_promises(span: Any) -> str:
+    """A sentence's text without the promise verbs it declines ("I can't guarantee…", "I don't want to promise…",
+    "rather be honest than promise…"): what is left is what it promises."""
+    text = span.text
+    offset = span.start_char
+    for token in reversed(list(span)):
+        if token.lemma_.lower() in PROMISE_VERBS and token.pos_ == "VERB" and _declined(token):
+            at = token.idx - offset
+            text = text[:at] + " " * len(token.text) + text[at + len(token.text) :]
+    return text
+
+
+def _declined(verb: Any) -> bool:
+    """The verb is negated, contrasted ('than promise') or the complement of a negated verb ('don't want to')."""
+    if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ == "than") for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.i != verb.i and any(c.dep_ == "neg" for c in head.children)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.language import Offer, describe_offer, swap_person
-from bot.language.text import key_words, long_words, words
+from bot.language import Offer, describe_offer
+from bot.language.text import key_words
+from bot.scenarios.answers import answer
+from bot.scenarios.heard import expectation_said, follow_up_said, offer_said, promise_said
 from bot.scenarios.model import Scenario
 from bot.scenarios.turn import WALK_OUT_AT, CustomerReply, PracticeState, Turn, mood_for
 from bot.skills.labels import Detection
@@ -173,47 +175,46 @@ def _understand_and_help(turn: Turn, found: dict[str, Detection], text: str) -> 
         turn.frustrate(-1)
         turn.move("fact")
         turn.say("fact_confirmed")
-    answered = _answer_question(turn, found, text)
+    _answer_question(turn, found)
     agreement_asked = any(label in found for label in ("seek_agreement", "check_satisfaction"))
-    if "closed_question" in found and not answered and not agreement_asked and "bridge" not in found:
-        turn.say("closed_answer")
-        turn.progress = True
     if "offer_options" in found:
         _hear_offer(turn, found)
     if "set_expectation" in found:
         _hear_expectation(turn, found)
     if "overpromise" in found:
-        promise = found["overpromise"].span.strip().rstrip(".!")
+        promise = promise_said(found["overpromise"])
         turn.state.promises.append(promise)
         turn.frustrate(1 if turn.state.difficulty == "patient" else 2)
         turn.say("overpromised", promise=promise)
         turn.progress = True
-    wants_to_close = any(label in found for label in ("thank", "bridge", "follow_up")) and turn.state.stage == "helping"
+    # closing words while helping ask to wrap up; a follow-up promised inside the plan does not ("…and we'll text you")
+    wants_to_close = any(label in found for label in ("thank", "bridge")) and turn.state.stage == "helping"
     if agreement_asked or wants_to_close:
         _asked_to_agree(turn, found)
 
 
-def _answer_question(turn: Turn, found: dict[str, Detection], text: str) -> bool:
-    """An open question: a kept-back fact, a fact said again, or nothing to add. True if one was answered."""
+def _answer_question(turn: Turn, found: dict[str, Detection]) -> bool:
+    """A question answered from the customer's facts (bot.scenarios.answers): the one it asks for, kept back or
+    already told, or an honest "I don't know". True if a question was answered."""
     state, scenario = turn.state, turn.scenario
-    agreement = [found[label].span for label in ("seek_agreement", "check_satisfaction") if label in found]
-    question = found.get("high_gain_question") or found.get("open_question")
-    if not question or question.span in agreement:  # "How does that sound?" asks them to agree, not for more facts
-        return False
-    again = _asked_again(scenario, state, question.span or text) if "factual_question" in found else None
-    fact_id = None if again else _pick_fact(scenario, state, question.span or text, high_gain="high_gain_question" in found)
-    if again:
-        turn.say("already_told", fact=scenario.fact(again).text)
-        turn.progress = True
-    elif fact_id:
-        state.held_back.remove(fact_id)
-        turn.move(f"asked:{fact_id}")
-        turn.say("reveal", fact=scenario.fact(fact_id).text)
-        turn.told.append(fact_id)
-        state.told.append(fact_id)
+    asked_to_agree = {found[label].span for label in ("seek_agreement", "check_satisfaction", "bridge") if label in found}
+    confirmed = found["restate_fact"].span if "restate_fact" in found else None  # "So that was Tuesday?" is confirmed
+    question = found.get("high_gain_question") or found.get("open_question") or found.get("closed_question")
+    offered = found["offer_options"].span if "offer_options" in found else None  # "Refund or billing?" offers a choice
+    if not question or question.span in asked_to_agree or question.span in (confirmed, offered):
+        return False  # "How does that sound?" asks them to agree, not for more facts
+    said = answer(scenario, state, question, "high_gain_question" in found, "factual_question" in found)
+    turn.progress = True
+    if said.reaction == "reveal" and said.fact_id:
+        state.held_back.remove(said.fact_id)
+        turn.move(f"asked:{said.fact_id}")
+        turn.say("reveal", fact=scenario.fact(said.fact_id).text)
+        turn.told.append(said.fact_id)
+        state.told.append(said.fact_id)
+    elif said.reaction == "already_told" and said.fact_id:
+        turn.say("already_told", fact=scenario.fact(said.fact_id).text)
     else:
-        turn.say("nothing_to_add")
-        turn.progress = True
+        turn.say(said.reaction)
     return True
 
 
@@ -224,11 +225,15 @@ def _hear_offer(turn: Turn, found: dict[str, Detection]) -> None:
         return
     # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
     chosen = _preferred(turn.scenario, list(heard.options))
-    offer = heard.gists[chosen]
-    state.offers.append(offer)
+    offer = offer_said(found["offer_options"], heard.gists[chosen])
+    state.offers.append(offer or heard.gists[chosen])
     turn.move(f"offer:{len(state.offers)}")
-    turn.say("option_heard", offer=offer)
-    state.stage = "helping"
+    if offer:
+        turn.say("option_heard", offer=offer)
+    else:
+        turn.say("listening")
+    if state.stage != "keeping":  # a further offer after agreeing is heard; the plan agreed stands
+        state.stage = "helping"
     if heard.timed[chosen] and "set_expectation" not in found:
         state.expectations.append(offer)  # "seat me in 10 mins" tells them when, too: no "I still don't know when"
 
@@ -237,13 +242,14 @@ def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
     plan = _offer(found["set_expectation"]) if "offer_options" not in found else None
     if plan and plan.planned and plan.clause and not plan.refused:
-        state.offers.append(plan.gists[0])  # "I'll remove the fee today": one plan decided on is what they agree to
-    expectation = swap_person(found["set_expectation"].span.strip().rstrip(".!"))
-    state.expectations.append(expectation)
+        # "I'll remove the fee today": one plan decided on is what they agree to
+        state.offers.append(offer_said(found["set_expectation"], plan.gists[0]))
+    expectation = expectation_said(found["set_expectation"])
+    state.expectations.append(expectation or found["set_expectation"].span)
     turn.frustrate(-1)
     turn.move(f"expectation:{len(state.expectations)}")
     offered_in_it = "offer_options" in found and found["offer_options"].span == found["set_expectation"].span
-    if not offered_in_it:  # one sentence is answered once, not echoed back twice
+    if not offered_in_it and expectation:  # one sentence is answered once, not echoed back twice
         turn.say("expectation_heard", expectation=expectation)
     state.stage = "helping"
 
@@ -270,9 +276,12 @@ def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
 
 def _keep(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
-    state.keeping_turns += 1
+    _answer_question(turn, found)  # "Where are you staying, so I can send it?" is answered after agreeing too
+    if "offer_options" in found:
+        _hear_offer(turn, found)
     if "check_satisfaction" in found or "seek_agreement" in found:
-        state.checked = True
+        # "Does that plan work?" after agreeing is answered, but only asking how it went checks satisfaction
+        state.checked = state.checked or "check_satisfaction" in found
         turn.frustrate(-1)
         turn.say("satisfied")
     if "thank" in found:
@@ -281,13 +290,14 @@ def _keep(turn: Turn, found: dict[str, Detection]) -> None:
         turn.say("thanked")
     if "follow_up" in found:
         state.followed_up = True
-        follow_up = swap_person(found["follow_up"].span.strip().rstrip(".!"))
-        turn.say("followed_up", follow_up=follow_up)
+        turn.say("followed_up", follow_up=follow_up_said(found["follow_up"]))
     if "bridge" in found:
         state.bridged = True
         turn.say("bridged")
     if turn.reactions:
         turn.progress = True
+    else:
+        state.keeping_turns += 1  # a turn that gives them nothing more: they wait a little, then go
     closing = state.checked and (state.thanked or state.bridged)
     if closing or state.keeping_turns >= KEEPING_TURNS_BEFORE_LEAVING:
         turn.progress = True
@@ -322,37 +332,3 @@ def _not_ready_because(turn: Turn) -> str | None:
     if state.moves < level.moves_to_accept:
         return "not_understood"
     return None
-
-
-def _asked_again(scenario: Scenario, state: PracticeState, question: str) -> str | None:
-    """A fact the customer has already given that a factual question asks for ("What was the order number?" after
-    they said it), when it matches better than anything they have kept back."""
-    asked = words(question)
-
-    def overlap(fact_id: str) -> int:
-        fact = scenario.fact(fact_id)
-        return len(asked & ({k.lower() for k in fact.keywords} | long_words(fact.text)))
-
-    told = [fid for fid in dict.fromkeys(state.told) if overlap(fid)]
-    if not told:
-        return None
-    best = max(told, key=overlap)
-    return best if overlap(best) > max((overlap(fid) for fid in state.held_back), default=0) else None
-
-
-def _pick_fact(scenario: Scenario, state: PracticeState, question: str, high_gain: bool) -> str | None:
-    """The fact an open question draws out: the one it asks about, else the next kept back."""
-    if not state.held_back:
-        return None
-    asked = words(question)
-    candidates = [scenario.fact(fid) for fid in state.held_back]
-    if not high_gain:
-        candidates = [f for f in candidates if f.reveal != "high_gain"] or candidates
-    best = max(candidates, key=lambda f: (len(asked & {k.lower() for k in f.keywords}), f.reveal == "high_gain" and high_gain))
-    if not asked & {k.lower() for k in best.keywords}:
-        # Asked plainly about the very thing behind their request ("What time is your deadline?"), they say it;
-        # otherwise an open question draws out the next fact they kept back.
-        named = [f for f in (scenario.fact(fid) for fid in state.held_back) if asked & long_words(f.text)]
-        preferred = [f for f in candidates if (f.reveal == "high_gain") == high_gain]
-        best = (named or preferred or candidates)[0]
-    return best.id

@@ -17,7 +17,7 @@ REACTIONS: dict[str, str] = {
     "no_greeting": "when the trainee skipped the greeting: annoyed, then explains ({volunteered})",
     "reveal": "answers an open question with a fact they had kept back ({fact})",
     "nothing_to_add": "an open question when every fact is already told",
-    "closed_answer": "a short answer to a yes/no or either/or question",
+    "dont_know": "asked for something none of their facts answers: an honest 'I don't know', committing to nothing",
     "feeling_heard": "the trainee restated their feeling; the customer softens",
     "fact_confirmed": "the trainee restated the facts; the customer confirms",
     "dismissed": "the trainee was rude, blaming or passed the buck",

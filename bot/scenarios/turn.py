@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -18,15 +20,16 @@ MOODS: tuple[tuple[int, str], ...] = ((2, "calm"), (4, "uneasy"), (6, "annoyed")
 #: Lines any customer may use when a scenario's own variants for a reaction are used up.
 FALLBACK_LINES: dict[str, tuple[str, ...]] = {
     "reveal": ("And, well, {fact}.", "Also, {fact}."),
-    "closed_answer": ("I guess.", "Mm-hm.", "That's right."),
+    "dont_know": ("I'm not sure, sorry.", "I don't know, to be honest."),
     "stalled": ("Hello? I'm still here.", "Is anything actually happening?", "I'm losing patience here."),
     "nothing_to_add": ("I've said all I can, really.", "That's about it."),
     "option_heard": ("Okay: {offer}. Noted.",),
+    "listening": ("Okay, go on.", "Right. I'm listening.", "Okay."),
     "expectation_heard": ("{expectation}, then. Fine.",),
     "not_yet": ("Wait. {reason}.",),
     "dismissed": ("I don't appreciate that.", "That's not helpful."),
-    "feeling_heard": ("Yes. Thank you.",),
-    "fact_confirmed": ("Yes, that's right.",),
+    "feeling_heard": ("That's exactly how it feels.",),
+    "fact_confirmed": ("That's it, yes.",),
     "already_told": ("As I said, {fact}.", "I did say - {fact}.", "Like I told you, {fact}."),
     "kept_waiting": ("Hello? I've been waiting for you to say something.", "Are you still there? I'm waiting.",
                      "I'm still waiting for an answer, you know."),
@@ -189,11 +192,7 @@ class Turn:
         return prefix + line[0].lower() + line[1:]
 
     def reply(self) -> CustomerReply:
-        order = {name: i for i, name in enumerate(_REPLY_ORDER)}
-        pairs = sorted(zip(self.reactions, self.parts, strict=False), key=lambda p: order.get(p[0], 99))
-        if len(pairs) > MAX_FRAGMENTS:
-            pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
-        text = sentence_case(" ".join(part.strip() for _, part in pairs))
+        text = sentence_case(" ".join(composed(self.reactions, self.parts)))
         state = self.state
         return CustomerReply(
             text=text,
@@ -208,9 +207,37 @@ class Turn:
         )
 
 
+#: reactions that acknowledge (a yes, a thanks): one reply says one of them, the most telling, not a stack.
+ACKNOWLEDGING: tuple[str, ...] = ("satisfied", "followed_up", "bridged", "feeling_heard", "fact_confirmed", "thanked")
+#: the most words of an acknowledgement joined into the goodbye that follows it ("Yes, all sorted, thanks. Bye!").
+SHORT_PART = 6
+
+
+def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
+    """The parts of one reply in speaking order, as one utterance: one acknowledgement (the most telling), no
+    sentence said twice, at most MAX_FRAGMENTS parts, a short acknowledgement run into the goodbye after it."""
+    order = {name: i for i, name in enumerate(_REPLY_ORDER)}
+    pairs = sorted(zip(reactions, parts, strict=False), key=lambda p: order.get(p[0], 99))
+    acknowledged = [r for r in ACKNOWLEDGING if r in reactions][:1]
+    pairs = [(r, p) for r, p in pairs if r not in ACKNOWLEDGING or r in acknowledged]
+    if len(pairs) > MAX_FRAGMENTS:
+        pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
+    out: list[str] = []
+    said: set[str] = set()
+    for reaction, part in pairs:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", part.strip()) if s and s.lower() not in said]
+        said |= {s.lower() for s in sentences}
+        text = " ".join(sentences)
+        if reaction == "goodbye" and out and acknowledged and len(out[-1].split()) <= SHORT_PART and out[-1].endswith("."):
+            out[-1] = f"{out[-1][:-1]}, {mid_sentence(text)}"
+        elif text:
+            out.append(text)
+    return out
+
+
 _REPLY_ORDER = (
     "opening", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
-    "reveal", "already_told", "nothing_to_add", "closed_answer", "overpromised", "option_heard", "expectation_heard",
+    "reveal", "already_told", "nothing_to_add", "dont_know", "overpromised", "option_heard", "listening", "expectation_heard",
     "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
 )
 

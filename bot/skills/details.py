@@ -4,6 +4,7 @@ needs (an offer's clause, options and time; a question's form and what it asks a
 from __future__ import annotations
 
 from bot.language import Sentence, describe_offer
+from bot.language.saying import said_back, time_said
 from bot.skills.labels import Details
 from bot.skills.restating import content_lemmas
 
@@ -36,13 +37,14 @@ def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset
     if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
         question = sentence.question
         return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
-    time = sentence.times[0].text if sentence.times else ""
+    first = sentence.times[0] if sentence.times else None
+    time = time_said(sentence.span, first.start, first.end) if first is not None else ""
     if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):
         offer = describe_offer(sentence)
         return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused, time=time,
-                       planned=offer.planned)
+                       planned=offer.planned, said_back=said_back(sentence.span))
     if label in {"set_expectation", "follow_up", "overpromise"}:
-        return Details(time=time)
+        return Details(time=time, said_back=said_back(sentence.span))
     if label == "restate_feeling":
         named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
         return Details(feeling=named[0].family, whose=named[0].whose) if named else None

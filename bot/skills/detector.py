@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from bot.language import Sentence, swap_person, understand_many
+from bot.language.reading import without_declined_promises
 from bot.skills.decisions import Message, decide, span_of
 from bot.skills.details import CLOSING_QUESTIONS, MEANING_LABELS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Detection
@@ -310,11 +311,12 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
         labels.pop("set_expectation")
     # "It never turned up" tells what happened; "It will never happen again" promises.
     told_past = any(t.lower_ in {"never", "always"} and t.head.tag_ in {"VBD", "VBN"} for t in sent) and not future
-    if _ABSOLUTE.search(text) and declarative and not told_past and (
+    absolute = bool(_ABSOLUTE.search(without_declined_promises(sent)))  # "I can't guarantee it" promises nothing
+    if absolute and declarative and not told_past and (
         future or "overpromise" in labels or any(c.negated and c.tense == "future" for c in sentence.clauses) or "never" in lower.split()
     ):
         labels["overpromise"] = max(labels.get("overpromise", 0), 0.8)
-    elif "overpromise" in labels and (told_past or not _ABSOLUTE.search(text)):
+    elif "overpromise" in labels and (told_past or not absolute):
         labels.pop("overpromise")
     if "overpromise" in labels or ("follow_up" in labels and not has_time):
         labels.pop("set_expectation", None)  # skills.md: a follow-up with a time also sets an expectation

@@ -83,8 +83,10 @@ class Details:
     timed: tuple[bool, ...] = ()
     refused: bool = False
     planned: bool = False
-    #: the time or date it names.
+    #: the time or date it names, with the words that belong to it ("within fifteen minutes", "3 to 5 working days").
     time: str = ""
+    #: what the speaker commits to doing, each as the customer says it back ("remake my coffee", "sit me at the bar").
+    said_back: tuple[str, ...] = ()
     #: a feeling named back: its family and whose it is ("listener", "situation").
     feeling: str = ""
     whose: str = ""
@@ -95,7 +97,7 @@ class Details:
     def from_dict(cls, data: dict[str, Any]) -> Details:
         """The inverse of dataclasses.asdict."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("options", "timed", "restated"):
+        for key in ("options", "timed", "restated", "said_back"):
             if key in known:
                 known[key] = tuple(known[key])
         return cls(**known)

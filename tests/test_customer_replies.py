@@ -1,0 +1,89 @@
+"""The customer's reply is composed as one utterance and stays in the conversation while the trainee is still
+helping (issue 14): one acknowledgement, what was offered said back in their words, no early goodbye."""
+
+from __future__ import annotations
+
+from bench.playtests import echoed, stacked_acknowledgements
+from bot.scenarios import engine
+from bot.scenarios.model import Scenario
+from bot.scenarios.turn import composed
+from tests.conftest import det
+from tests.test_engine import SKILLED, play
+
+
+def test_a_reply_acknowledges_once_however_many_skills_it_answers() -> None:
+    parts = composed(("feeling_heard", "fact_confirmed", "reveal"),
+                     ("It really has been frustrating.", "That's right.", "Well, my receipt says order forty-seven."))
+    assert parts == ["It really has been frustrating.", "Well, my receipt says order forty-seven."]
+
+
+def test_a_sentence_is_not_said_twice_in_one_reply() -> None:
+    parts = composed(("satisfied", "goodbye"), ("Thanks for your help.", "Thanks for your help. Bye."))
+    assert " ".join(parts).count("Thanks for your help") == 1
+
+
+def test_restating_feeling_and_fact_at_once_gets_one_natural_answer(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:1])
+    text = "So twenty minutes and the wrong coffee - no wonder you're frustrated."
+    _, reply = engine.step(cafe, state, text, [det("restate_feeling", text), det("restate_fact", text)])
+    assert reply.reactions[:2] == ("feeling_heard", "fact_confirmed")
+    assert not stacked_acknowledgements(reply.text)
+
+
+def test_an_offer_is_said_back_in_the_customers_words_not_echoed(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "Right, here's what I can do: I'll make you a proper flat white now and bring the wrap out to you."
+    _, reply = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    assert "option_heard" in reply.reactions and not echoed(offer, reply.text)
+    assert "flat white" in reply.text or "wrap" in reply.text
+
+
+def test_an_expectation_is_answered_with_its_time(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    text = "The flat white will be two or three minutes and the wrap five at the outside."
+    state, reply = engine.step(cafe, state, text, [det("set_expectation", text)])
+    assert "two or three minutes" in reply.text.lower() and not echoed(text, reply.text)
+
+
+def test_a_question_after_agreeing_is_still_answered(airline: Scenario) -> None:
+    state, _ = _agreed(airline)
+    ask = "Where are you staying, so I can put it on the delivery form?"
+    state, reply = engine.step(airline, state, ask, [det("open_question", ask), det("factual_question", ask)])
+    assert reply.told == ("hotel",) and "Harbour Hotel" in reply.text and not state.ended
+
+
+def test_the_customer_stays_while_the_trainee_keeps_helping_and_leaves_when_closed(airline: Scenario) -> None:
+    state, _ = _agreed(airline)
+    plan = "Does that plan work for you?"
+    state, _ = engine.step(airline, state, plan, [det("seek_agreement", plan), det("closed_question", plan)])
+    more = "I'll also ring you at 8 tomorrow morning with an update. Anything else I can help with tonight?"
+    state, _ = engine.step(airline, state, more, [det("follow_up", "I'll also ring you at 8 tomorrow morning with an update."),
+                                                  det("bridge", "Anything else I can help with tonight?")])
+    assert not state.ended, "asked to agree again is no satisfaction check: they wait for the close"
+    close = "Has that sorted things for you tonight? Thanks for your patience."
+    state, reply = engine.step(airline, state, close, [det("check_satisfaction", "Has that sorted things for you tonight?"),
+                                                       det("thank", "Thanks for your patience.")])
+    assert state.ended and state.outcome == "resolved" and "goodbye" in reply.reactions
+
+
+def test_an_either_or_question_over_the_options_is_no_question_for_a_fact(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    text = "Remake or refund?"
+    _, reply = engine.step(cafe, state, text, [det("closed_question", text), det("offer_options", text)])
+    assert "dont_know" not in reply.reactions and "reveal" not in reply.reactions
+
+
+def _agreed(airline: Scenario) -> tuple[engine.PracticeState, engine.CustomerReply]:
+    script = [
+        ("Hello, sorry you've had a wait. What's happened?", [det("greet_acknowledge", "Hello, sorry you've had a wait."),
+                                                            det("open_question", "What's happened?")]),
+        ("You must be shattered.", [det("restate_feeling", "You must be shattered.")]),
+        ("What does this mean for your trip?", [det("open_question", "What does this mean for your trip?"),
+                                                det("high_gain_question", "What does this mean for your trip?")]),
+        ("I can give you an overnight kit tonight.", [det("offer_options", "I can give you an overnight kit tonight.")]),
+        ("The next flight lands at eleven tonight.", [det("set_expectation", "The next flight lands at eleven tonight.")]),
+        ("Would that help?", [det("seek_agreement", "Would that help?"), det("closed_question", "Would that help?")]),
+    ]
+    state, replies = play(airline, "patient", script)
+    assert state.agreed and state.stage == "keeping" and not state.ended
+    return state, replies[-1]
