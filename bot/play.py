@@ -54,12 +54,15 @@ class PlayedSession:
     state: engine.PracticeState
     turns: list[TurnRecord]
     card: dict[str, Any]
+    #: the customer's replies after each trainee line, in order (what they reacted with, for the believability checks).
+    replies: tuple[engine.CustomerReply, ...] = ()
 
 
 def play_lines(scenario: Scenario, difficulty: str, lines: Sequence[str], detector: Detector, seed: int = 1) -> PlayedSession:
     """Play a trainee's lines against the customer until they run out or the customer leaves, then score (as /end does)."""
     state, reply = engine.start(scenario, difficulty, seed=seed)
     turns = [customer_turn(0, reply)]
+    replies: list[engine.CustomerReply] = []
     for text in lines:
         if state.ended:
             break
@@ -68,7 +71,8 @@ def play_lines(scenario: Scenario, difficulty: str, lines: Sequence[str], detect
         turns.append(TurnRecord(len(turns), "trainee", text, state.stage, detections=outcome.detections,
                                 frustration=state.frustration))
         state = outcome.state
+        replies.append(outcome.reply)
         turns.append(customer_turn(len(turns), outcome.reply))
     if not state.ended:
         state = engine.end_early(state)
-    return PlayedSession(state, turns, scorecard(scenario, turns, state.outcome, state.nps))
+    return PlayedSession(state, turns, scorecard(scenario, turns, state.outcome, state.nps), tuple(replies))

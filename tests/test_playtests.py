@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.playtests import echoed, sessions, stacked_acknowledgements
+from bench.playtests import SessionResult, asks_for_information, echoed, order_check, sessions, stacked_acknowledgements
 from bot.play import play_lines
 from bot.scenarios.loader import load_library
 from bot.skills.labels import LABELS, Detection
@@ -68,3 +68,21 @@ def test_a_script_is_played_turn_by_turn_and_scored_as_end_does() -> None:
     assert all(t.text.strip() for t in played.turns if t.speaker == "customer")
     assert played.state.ended and played.card["skills"]["greet_acknowledge"]["points"] == 15
     assert any(e["skill"] == "dismissive" and e["points"] < 0 for e in played.card["evidence"])
+
+
+def test_a_question_for_information_is_told_apart_from_one_asking_to_agree() -> None:
+    ask = "Where are you staying?"
+    assert asks_for_information([det("open_question", ask), det("factual_question", ask)])
+    agree = "Does that work for you?"
+    assert not asks_for_information([det("closed_question", agree), det("seek_agreement", agree)])
+    assert not asks_for_information([det("thank", "Thanks for waiting.")])
+
+
+def test_the_order_check_wants_excellent_over_average_over_careless_by_a_margin() -> None:
+    def result(kind: str, overall: int, scenario: str = "cafe_late_order") -> SessionResult:
+        return SessionResult(f"p3-{scenario}-{kind}", kind, (0, 100), overall, None, "p3", scenario)
+
+    rows = order_check([result("excellent", 85), result("average", 50), result("careless", 10),
+                        result("excellent", 60, "clinic_billing_error"), result("average", 50, "clinic_billing_error"),
+                        result("careless", 40, "clinic_billing_error")])
+    assert [(row[1], row[5]) for row in rows] == [("cafe_late_order", True), ("clinic_billing_error", False)]

@@ -86,12 +86,14 @@ def step(
         _keep(turn, found)
 
     if not turn.progress and not state.ended:
-        turn.frustrate(level.stall_penalty)
+        # one weak line tries their patience a little; lines that go nowhere, one after another, wear it out
+        turn.frustrate(level.stall_penalty if state.stalled_last else max(1, level.stall_penalty - 1))
         if "dismissed" not in turn.reactions:  # after answering rudeness, "Are you still there?" reads oddly
             turn.say("prompt_for_help" if state.stage == "understanding" and not state.held_back else "stalled")
     elif state.stage == "understanding" and not state.held_back and not {"option_heard", "expectation_heard"} & set(turn.reactions):
         turn.say("prompt_for_help")
 
+    state.stalled_last = not turn.progress
     if state.frustration >= WALK_OUT_AT and not state.ended:
         turn.reactions.clear()
         turn.parts.clear()

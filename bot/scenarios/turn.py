@@ -60,6 +60,8 @@ class PracticeState:
     bridged: bool = False
     followed_up: bool = False
     keeping_turns: int = 0
+    #: whether the trainee's last line moved nothing (a second such line in a row costs the full stall penalty).
+    stalled_last: bool = False
     first_name: bool = False
     used_lines: list[str] = field(default_factory=list)
     outcome: str | None = None

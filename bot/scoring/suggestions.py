@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.language import mid_sentence, swap_person
+from bot.language import first_upper, mid_sentence, swap_person, understand
 from bot.scenarios.model import Scenario
 
 if TYPE_CHECKING:
@@ -57,16 +57,24 @@ _Advice = Callable[[str, _Session], dict[str, Any] | None]
 
 def _greet_acknowledge(skill: str, s: _Session) -> dict[str, Any] | None:
     opening = s.customers[0].text if s.customers else ""
-    return _moment(skill, "receiving", s.trainee[0].index,
-                   f"{s.who} opened with \u201c{opening}\u201d. Greet and acknowledge the wait first: "
-                   f"\u201cHi {s.who}, thanks for waiting, and I'm sorry it's taken so long.\u201d")
+    if _mentions_waiting(opening):
+        advice = f"Greet and acknowledge the wait first: \u201cHi {s.who}, thanks for waiting, and I'm sorry it's taken so long.\u201d"
+    else:
+        advice = f"Greet and acknowledge {s.who} before anything else: \u201cHi {s.who}, thanks for coming to me - I'm listening.\u201d"
+    return _moment(skill, "receiving", s.trainee[0].index, f"{s.who} opened with \u201c{opening}\u201d. {advice}")
+
+
+def _mentions_waiting(text: str) -> bool:
+    """Whether the customer's words speak of waiting (by the parse's lemmas: 'waiting', 'waited', 'wait')."""
+    return any(token.lemma_.lower() == "wait" for sentence in understand(text).sentences for token in sentence.span)
 
 
 def _question(skill: str, s: _Session, reveal: str, other: str, example: str) -> dict[str, Any] | None:
     kept = _untold(s.scenario, s.turns, reveal) or _untold(s.scenario, s.turns, other)
     if kept:
-        return _moment(skill, "understanding", None,
-                       f"{s.who} never told you that {_yours(kept[0])}. An open question such as {example} would have drawn it out.")
+        return _moment(skill, "understanding", None,  # their own words, quoted: no pronouns to get wrong
+                       f"{s.who} never got to tell you \u201c{first_upper(kept[0])}.\u201d An open question such as {example} "
+                       "would have drawn it out.")
     return _moment(skill, "understanding", None, f"Ask before you solve: {example}")
 
 
@@ -85,10 +93,12 @@ def _restate_feeling(skill: str, s: _Session) -> dict[str, Any] | None:
         return _moment(skill, "understanding", None,
                        f"Listen for how {s.who} feels and name it back: \u201cIt sounds like this has been really {s.scenario.feelings[0]}.\u201d")
     feeling = said.feelings[0]
-    because = f" because {_yours(s.facts[0])}" if s.facts else ""
+    # the fact said with the feeling, said back to them, then the feeling: no cause the customer never gave
+    facts = [s.scenario.fact(fid).text for fid in said.told if any(f.id == fid for f in s.scenario.facts)] or s.facts
+    fact = f"{first_upper(_yours(facts[-1]))} - " if facts else ""
     reply = _first_after(s.turns, said.index)
     return _moment(skill, "understanding", reply.index if reply else None,
-                   f"When {s.who} said \u201c{said.text}\u201d, restate the feeling: \u201cIt sounds like you're {feeling}{because}.\u201d")
+                   f"When {s.who} said \u201c{said.text}\u201d, restate the feeling: \u201c{fact}no wonder you feel {feeling}.\u201d")
 
 
 def _restate_fact(skill: str, s: _Session) -> dict[str, Any] | None:
@@ -130,7 +140,10 @@ def _bridge(skill: str, s: _Session) -> dict[str, Any] | None:
 
 
 def _follow_up(skill: str, s: _Session) -> dict[str, Any] | None:
-    return _moment(skill, "keeping", None, "Offer a follow-up: \u201cI'll check in with you tomorrow to make sure everything's right.\u201d")
+    times = [d.details.time for t in s.trainee for d in t.detections
+             if d.label == "set_expectation" and d.details is not None and d.details.time]
+    when = f"once that's happened ({times[-1]})" if times else "tomorrow"  # after what the trainee said would happen
+    return _moment(skill, "keeping", None, f"Offer a follow-up: \u201cI'll get back to you {when} to make sure it's all sorted.\u201d")
 
 
 #: label -> the advice for a session that never showed the skill.
