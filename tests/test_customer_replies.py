@@ -87,3 +87,10 @@ def _agreed(airline: Scenario) -> tuple[engine.PracticeState, engine.CustomerRep
     state, replies = play(airline, "patient", script)
     assert state.agreed and state.stage == "keeping" and not state.ended
     return state, replies[-1]
+
+
+def test_an_angry_customer_opens_in_character(cafe: Scenario) -> None:
+    angry = {engine.start(cafe, "angry", seed)[1].text for seed in range(12)}
+    patient = {engine.start(cafe, "patient", seed)[1].text for seed in range(12)}
+    assert angry <= set(cafe.lines["opening_angry"]) and patient <= set(cafe.lines["opening"])
+    assert not any("sorry" in line.lower() for line in angry)

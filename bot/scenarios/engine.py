@@ -54,7 +54,8 @@ def start(scenario: Scenario, difficulty: str, seed: int) -> tuple[PracticeState
         held_back=volunteered[len(tell_now) :] + kept + high_gain,
     )
     turn = Turn(scenario, state)
-    turn.say("opening")
+    own = f"opening_{difficulty}"  # an angry customer does not open with "Sorry to interrupt"
+    turn.say(own if scenario.lines.get(own) else "opening")
     return state, turn.reply()
 
 

@@ -40,6 +40,8 @@ REACTIONS: dict[str, str] = {
 OPTIONAL_REACTIONS: dict[str, str] = {
     "kept_waiting": "the trainee took longer to answer than this customer's patience allows",
     "call_me": "said once, on agreeing to the plan: the customer invites first-name terms",
+    "opening_impatient": "the first words of an impatient customer (else `opening`)",
+    "opening_angry": "the first words of an angry customer (else `opening`): no apology for interrupting",
     "already_told": "asked for a fact they have already given, they say it again ({fact})",
 }
 

@@ -238,7 +238,7 @@ def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
 
 
 _REPLY_ORDER = (
-    "opening", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
+    "opening", "opening_impatient", "opening_angry", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
     "reveal", "already_told", "nothing_to_add", "dont_know", "overpromised", "option_heard", "listening", "expectation_heard",
     "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
 )
