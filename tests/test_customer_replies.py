@@ -3,10 +3,13 @@ helping (issue 14): one acknowledgement, what was offered said back in their wor
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bench.playtests import echoed, stacked_acknowledgements
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
 from bot.scenarios.turn import composed
+from bot.skills.labels import Details
 from tests.conftest import det
 from tests.test_engine import SKILLED, play
 
@@ -94,3 +97,14 @@ def test_an_angry_customer_opens_in_character(cafe: Scenario) -> None:
     patient = {engine.start(cafe, "patient", seed)[1].text for seed in range(12)}
     assert angry <= set(cafe.lines["opening_angry"]) and patient <= set(cafe.lines["opening"])
     assert not any("sorry" in line.lower() for line in angry)
+
+
+def test_asked_which_they_prefer_the_customer_chooses_and_hears_no_new_offer(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "I can remake your flat white now, or pack the wrap to take away."
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    ask = "Which would you prefer?"
+    asked = replace(det("offer_options", ask), details=Details(offer="which would I prefer", options=("which would I prefer",),
+                                                               timed=(False,), question_form="either_or"))
+    state, reply = engine.step(cafe, state, ask, [asked, det("closed_question", ask)])
+    assert len(state.offers) == 1 and "prefer" not in reply.text

@@ -228,6 +228,9 @@ def _hear_offer(turn: Turn, found: dict[str, Detection]) -> None:
         return
     # Offered a choice ("…, or …"), the customer takes the one closest to what they need.
     chosen = _preferred(turn.scenario, list(heard.options))
+    details = found["offer_options"].details
+    if details is not None and details.question_form and not details.said_back:
+        return  # "Which would you prefer?" asks them to choose among what was offered; it offers nothing new
     offer = offer_said(found["offer_options"], heard.gists[chosen])
     state.offers.append(offer or heard.gists[chosen])
     turn.move(f"offer:{len(state.offers)}")

@@ -42,7 +42,7 @@ def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset
     if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):
         offer = describe_offer(sentence)
         return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused, time=time,
-                       planned=offer.planned, said_back=said_back(sentence.span))
+                       planned=offer.planned, said_back=said_back(sentence.span), question_form=sentence.question.form)
     if label in {"set_expectation", "follow_up", "overpromise"}:
         return Details(time=time, said_back=said_back(sentence.span))
     if label == "restate_feeling":
