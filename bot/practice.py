@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from bot.play import take_turn
+from bot import customer_voice
+from bot.play import TurnOutcome, take_turn
 from bot.scenarios import engine
 from bot.scenarios.loader import Library, load_library
 from bot.scenarios.model import Scenario
@@ -153,18 +154,44 @@ DATABASE_AWAY = ("Sorry - the training server cannot reach its database just now
                  "your transcript yet. Please send it again in a moment.")
 
 
-def _hear_trainee(session_id: str, sender_id: str, text: str, state: engine.PracticeState,
-                  limit: int) -> tuple[int, list[str], float]:
-    """Store the trainee's words (one transaction); returns the turn's id, what the customer has said so far and
-    how long ago they last spoke."""
+class Heard(NamedTuple):
+    """The trainee's stored turn, and what the customer's reply is judged and phrased against."""
+
+    turn_id: int
+    #: what the customer has said so far, message by message (restating is judged against it)
+    context: list[str]
+    #: seconds since the customer last spoke
+    waited: float
+    #: the last turns, the trainee's new one included, as (speaker, text): the customer voice's context
+    recent: tuple[tuple[str, str], ...]
+
+
+def _hear_trainee(session_id: str, sender_id: str, text: str, state: engine.PracticeState, limit: int) -> Heard:
+    """Store the trainee's words (one transaction)."""
     with session_scope() as db:
         session = _own_session(db, session_id, sender_id)
-        # Restating is judged against everything the customer has said so far, message by message.
         context = [t.text for t in session.turns if t.speaker == "customer"]
         waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
+        earlier = [(t.speaker, t.text) for t in session.turns[-(customer_voice.CONTEXT_TURNS - 1):]]
         turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration,
                                       details={"too_long": True} if len(text) > limit else None)
-        return turn.id, context, waited
+        return Heard(turn.id, context, waited, (*earlier, ("trainee", text)))
+
+
+def _voiced(scenario: Scenario, difficulty: str, outcome: TurnOutcome, recent: tuple[tuple[str, str], ...]) -> TurnOutcome:
+    """The outcome with the customer's reply phrased by the customer voice (CUSTOMER_VOICE_URL), when it answers in
+    time and keeps the plan; otherwise unchanged. Only the text changes: state, reactions and detections stay the engine's."""
+    settings = get_settings()
+    if not settings.customer_voice_url:
+        return outcome
+    reply = outcome.reply
+    request = customer_voice.VoiceRequest(
+        persona_name=scenario.persona.name, persona_description=scenario.persona.description, situation=scenario.situation,
+        difficulty=difficulty, mood=reply.mood, planned=reply.text, reactions=reply.reactions,
+        revealed=tuple(scenario.fact(fid).text for fid in reply.told), conversation=recent,
+    )
+    phrased = customer_voice.phrase(request, settings)
+    return replace(outcome, reply=replace(reply, text=phrased)) if phrased else outcome
 
 
 def _store_reply(session_id: str, turn_id: int, outcome: Any) -> None:
@@ -220,16 +247,17 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
     limit = get_settings().max_message_chars
     # Store the trainee's words before anything else can fail: nothing they say is lost.
     try:
-        turn_id, context, waited = with_retries(lambda: _hear_trainee(session_id, sender_id, text, state, limit))
+        heard = with_retries(lambda: _hear_trainee(session_id, sender_id, text, state, limit))
     except DatabaseUnavailable as exc:
         log.error("the trainee's words could not be stored (session %s): %s", session_id, exc)
         raise PracticeError(DATABASE_AWAY) from exc
     if len(text) > limit:
         return Exchange([coach(too_long(len(text), limit))], state_data, session_id, _payload(state, session_id))
     try:
-        outcome = take_turn(scenario, state, text, context, get_detector(), waited_seconds=waited)
+        outcome = take_turn(scenario, state, text, heard.context, get_detector(), waited_seconds=heard.waited)
+        outcome = _voiced(scenario, state.difficulty, outcome, heard.recent)  # the words only; never the score
         detections, new_state, reply = outcome.detections, outcome.state, outcome.reply
-        with_retries(lambda: _store_reply(session_id, turn_id, outcome))
+        with_retries(lambda: _store_reply(session_id, heard.turn_id, outcome))
     except Exception as exc:
         log.exception("the customer could not answer a stored trainee turn (session %s)", session_id)
         raise CustomerUnavailable() from exc

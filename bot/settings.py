@@ -97,6 +97,15 @@ class Settings:
     cookie_secure: bool = field(default_factory=lambda: os.environ.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"})
     # The shared token of the trainer API the Slack channel calls (bot/web/trainer_api.py); empty turns it off.
     trainer_api_token: str = field(default_factory=lambda: os.environ.get("TRAINER_API_TOKEN", ""))
+    # An OpenAI-compatible server (its base URL, e.g. http://127.0.0.1:8080/v1) that phrases the customer's planned
+    # reply (bot/customer_voice.py); unset, slow or failing, the scripted reply is used. Scoring never reads it.
+    customer_voice_url: str | None = field(default_factory=lambda: os.environ.get("CUSTOMER_VOICE_URL", "").strip() or None)
+    customer_voice_model: str = field(default_factory=lambda: os.environ.get("CUSTOMER_VOICE_MODEL", "").strip() or "local")
+    # The longest wait for the phrased reply, in seconds, before the scripted one is used.
+    customer_voice_timeout: float = field(default_factory=lambda: float(os.environ.get("CUSTOMER_VOICE_TIMEOUT", "3.0")))
+    # Sent as a Bearer token when set; never logged.
+    customer_voice_key: str | None = field(default_factory=lambda: os.environ.get("CUSTOMER_VOICE_KEY", "").strip() or None,
+                                             repr=False)
 
 
 @lru_cache(maxsize=1)
