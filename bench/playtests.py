@@ -169,8 +169,9 @@ def report(results: list[SessionResult]) -> str:
              "| measure | tuned on (p1, p2) | held out (p3, p4) | all |", "|---|---|---|---|"]
     lines += [f"| {name} | {a} | {b} | {c} |" for name, a, b, c in zip(names, *columns, strict=True)]
     ordered = order_check(results)
-    lines += ["", f"Order check (held-out writers: on every scenario excellent > average > careless, excellent at least "
-              f"{ORDER_GAP} above careless): {sum(row[5] for row in ordered)}/{len(ordered)} scenario triples hold.", "",
+    lines += ["", f"Order check (each writer's scenario with an excellent, an average and a careless trainee; p3 and p4 "
+              f"wrote one for every scenario: excellent > average > careless, excellent at least {ORDER_GAP} above careless): "
+              f"{sum(row[5] for row in ordered)}/{len(ordered)} triples hold.", "",
               "| writer | scenario | excellent | average | careless | holds |", "|---|---|---|---|---|---|"]
     lines += [f"| {w} | {sc} | {g} | {m} | {c} | {'yes' if ok else '**no**'} |" for w, sc, g, m, c, ok in ordered]
     lines += ["", "| session | kind | band | scored | outcome | must-credit missed | must-not credited |", "|---|---|---|---|---|---|---|"]
