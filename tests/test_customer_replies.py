@@ -108,3 +108,11 @@ def test_asked_which_they_prefer_the_customer_chooses_and_hears_no_new_offer(caf
                                                                timed=(False,), question_form="either_or"))
     state, reply = engine.step(cafe, state, ask, [asked, det("closed_question", ask)])
     assert len(state.offers) == 1 and "prefer" not in reply.text
+
+
+def test_agreeing_to_a_plan_with_no_short_name_the_customer_does_not_say_the_trainees_sentence_back(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    offer = "card refund takes 3-5 working days, store credit u can use straight away"
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer), det("set_expectation", offer)])
+    state, reply = engine.step(cafe, state, "ok?", [det("seek_agreement", "ok?"), det("closed_question", "ok?")])
+    assert state.agreed and "accept_plain" in reply.reactions and not echoed(offer, reply.text)

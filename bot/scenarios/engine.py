@@ -20,6 +20,8 @@ from bot.skills.labels import Detection
 __all__ = ["NOT_YET_REASONS", "CustomerReply", "PracticeState", "address", "end_early", "final_nps", "hint", "mood_for",
            "nps_category", "start", "step"]
 ACCEPT_MAX_FRUSTRATION = 7
+#: the longest plan the customer names when agreeing to it.
+ACCEPT_PLAN_WORDS = 6
 KEEPING_TURNS_BEFORE_LEAVING = 3
 NOT_YET_REASONS: dict[str, str] = {
     "no_option": "you haven't told me what you can actually do",
@@ -268,8 +270,12 @@ def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
         state.agreed = True
         state.stage = "keeping"
         turn.frustrate(-2)
-        turn.say("accept", plan=state.offers[-1])
-        turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
+        plan = state.offers[-1]
+        if len(plan.split()) <= ACCEPT_PLAN_WORDS:
+            turn.say("accept", plan=plan)
+            turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
+        else:  # no short way to name it: "Okay, let's do that", never the trainee's sentence said back
+            turn.say("accept_plain")
         if scenario.lines.get("call_me") and not state.first_name:
             turn.say("call_me")
             state.first_name = True

@@ -25,6 +25,7 @@ FALLBACK_LINES: dict[str, tuple[str, ...]] = {
     "nothing_to_add": ("I've said all I can, really.", "That's about it."),
     "option_heard": ("Okay: {offer}. Noted.",),
     "listening": ("Okay, go on.", "Right. I'm listening.", "Okay."),
+    "accept_plain": ("Okay, let's do that.", "Alright, that works for me.", "Fine - go ahead with that."),
     "expectation_heard": ("{expectation}, then. Fine.",),
     "not_yet": ("Wait. {reason}.",),
     "dismissed": ("I don't appreciate that.", "That's not helpful."),
@@ -240,7 +241,7 @@ def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
 _REPLY_ORDER = (
     "opening", "opening_impatient", "opening_angry", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
     "reveal", "already_told", "nothing_to_add", "dont_know", "overpromised", "option_heard", "listening", "expectation_heard",
-    "accept", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
+    "accept", "accept_plain", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
 )
 
 
