@@ -59,8 +59,29 @@ def test_skilled_trainee_scores_well_above_careless_trainee(cafe: Scenario) -> N
     good_card = scorecard(cafe, good_turns, good.outcome, good.nps)
     bad_card = scorecard(cafe, bad_turns, bad.outcome or "ended_by_trainee", bad.nps)
     assert good_card["overall"] >= bad_card["overall"] + 30
-    assert good_card["overall"] == sum(s["score"] for s in good_card["stages"].values())
+    stages = good_card["stages"].values()
+    assert good_card["overall"] == round(100 * sum(s["score"] for s in stages) / sum(s["max"] for s in stages))
     assert good_card["nps"]["category"] in ("promoter", "passive")
+
+
+def test_a_close_the_customer_gave_no_chance_for_is_not_docked(cafe: Scenario) -> None:
+    turns, state = record(cafe, "patient", SKILLED)  # checked and thanked in one line: she said goodbye at once
+    card = scorecard(cafe, turns, state.outcome, state.nps)
+    assert state.outcome == "resolved"
+    assert card["skills"]["bridge"]["no_chance"] and card["skills"]["follow_up"]["no_chance"]
+    assert card["stages"]["keeping"]["max"] == 14 and card["stages"]["keeping"]["score"] == 14
+    assert not {s["skill"] for s in card["suggestions"]} & {"bridge", "follow_up"}
+    ended, _ = record(cafe, "patient", SKILLED[:-1])  # the trainee stopped before the close: that is docked
+    open_card = scorecard(cafe, ended, "ended_by_trainee", None)
+    assert not open_card["skills"]["bridge"]["no_chance"] and open_card["stages"]["keeping"]["max"] == 20
+
+
+def test_the_words_that_lost_points_earn_none(cafe: Scenario) -> None:
+    text = "I promise it will be ready in five minutes."
+    turns = [TurnRecord(0, "customer", "Hello.", "receiving"),
+             TurnRecord(1, "trainee", text, "helping", detections=[det("overpromise", text), det("set_expectation", text)])]
+    card = scorecard(cafe, turns, "ended_by_trainee", None)
+    assert [e["skill"] for e in card["evidence"]] == ["overpromise"]
 
 
 def test_every_point_is_tied_to_the_quoted_turn_that_earned_it(cafe: Scenario) -> None:

@@ -51,6 +51,7 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
     counts: dict[str, int] = {}
 
     for position, turn in enumerate(trainee):
+        penalised = [d for d in turn.detections if _is_penalty(d.label)]
         for detection in turn.detections:
             skill = detection.label
             counts[skill] = counts.get(skill, 0) + 1
@@ -60,6 +61,8 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
                 continue
             if known is None or _stage_of(skill) is None or turn.stage not in (known.counts_only_in or frozenset(STAGES)):
                 continue
+            if any(_same_words(detection, bad) for bad in penalised):
+                continue  # the words that lost points earn none: "I promise it'll be there by Friday" is no expectation
             cap = known.points
             points = cap if known.per_use is None else known.per_use
             if skill == "greet_acknowledge" and position > 0:
@@ -78,11 +81,13 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
             "text": last.text if last else "", "note": f"{scenario.persona.address_as} walked out unhappy",
         })
 
+    unoffered = no_chance(trainee, earned, outcome)
     stages = {}
     for stage, scored in rubric().items():
-        maximum = sum(s.points for s in scored)
+        maximum = sum(s.points for s in scored if s.label not in unoffered)
         total = sum(e["points"] for e in evidence if e["stage"] == stage)
         stages[stage] = {"score": max(0, min(maximum, total)), "max": maximum}
+    possible = sum(st["max"] for st in stages.values())
 
     skills_out: dict[str, dict[str, Any]] = {}
     for skill, known in SKILLS.items():
@@ -91,15 +96,17 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
             "name": known.name,
             "stage": known.stage,
             "points": earned.get(skill, 0) - lost,
-            "max": known.points,
+            "max": 0 if skill in unoffered else known.points,
             "count": counts.get(skill, 0),
+            "no_chance": skill in unoffered,
         }
 
-    suggestions = [s for s in (suggest_for_missed(skill, scenario, turns) for skill in _missed(earned)) if s]
+    suggestions = [s for s in (suggest_for_missed(skill, scenario, turns) for skill in _missed(earned) if skill not in unoffered) if s]
     suggestions += [suggest_for_penalty(e, scenario) for e in evidence if e["points"] < 0 and _is_penalty(e["skill"])]
     return {
         "scenario": scenario.id,
-        "overall": sum(s["score"] for s in stages.values()),
+        # out of 100 over the skills the customer gave a chance for
+        "overall": round(100 * sum(st["score"] for st in stages.values()) / possible) if possible else 0,
         "stages": stages,
         "skills": skills_out,
         "evidence": evidence,
@@ -108,6 +115,19 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
         "outcome": outcome,
         "nps": None if nps is None else {"score": nps, "category": nps_category(nps)},
     }
+
+
+def no_chance(trainee: Sequence[TurnRecord], earned: dict[str, int], outcome: str | None) -> frozenset[str]:
+    """Keeping skills the customer gave no chance for: they left, content, after the first line spoken once the plan
+    was agreed, so whatever of the close that line did not do could not be done any more (not docked)."""
+    if outcome != "resolved" or sum(1 for t in trainee if t.stage == "keeping") != 1:
+        return frozenset()
+    return frozenset(s.label for s in scored_skills("keeping") if not earned.get(s.label))
+
+
+def _same_words(one: Detection, other: Detection) -> bool:
+    """Whether two detections rest on overlapping words of the trainee's line."""
+    return one.start < other.end and other.start < one.end
 
 
 def _stage_of(skill: str) -> str | None:

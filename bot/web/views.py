@@ -49,5 +49,6 @@ def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
     return {
         "card": card, "scenario": library().get(card["scenario"]), "skill_names": skill_names(),
         "stage_chart_rows": [(name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
-        "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills],
+        "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills if not s.get("no_chance")],
+        "no_chance": [s["name"] for s in skills if s.get("no_chance")],
     }
