@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up both environments on first use, and again only when their requirements change.
-#   .venv-rasa  Python 3.10 + Rasa Open Source 3.6.21   (requirements-rasa.txt)
-#   .venv       Python 3.11+ + the bot package           (pyproject.toml)
+# Set up both environments on first use, and again only when their lock files change.
+#   .venv-rasa  Python 3.10 + Rasa Open Source 3.6.21   (requirements-rasa.lock, from requirements-rasa.txt)
+#   .venv       Python 3.11+ + the bot package           (requirements-bot.lock, from pyproject.toml)
+# The lock files pin every package with its hashes (`make lock` regenerates them); they are
+# installed with --require-hashes --no-deps, so nothing is resolved or upgraded here.
 # Override the interpreters with PYTHON310=/path/to/python3.10 and PYTHON311=/path/to/python3.x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +33,7 @@ find_python() {  # $1: variable name, $2: accepted versions regex, $3...: candid
 stamp_ok() { [ -f "$1/.installed" ] && [ "$(cat "$1/.installed")" = "$2" ]; }
 
 setup_rasa() {
-  local want; want=$(cat requirements-rasa.txt | sha256sum | cut -c1-16)
+  local want; want=$(cat requirements-rasa.lock | sha256sum | cut -c1-16)
   stamp_ok .venv-rasa "$want" && return 0
   local py
   if ! py=$(find_python PYTHON310 '^3\.10$' python3.10); then
@@ -50,13 +52,14 @@ MSG
   say "Rasa environment: .venv-rasa with $py ($(version_of "$py")); installing Rasa 3.6.21 (about 2 minutes, 2.7 GB)..."
   rm -rf .venv-rasa
   "$py" -m venv .venv-rasa
-  .venv-rasa/bin/python -m pip install -q -r requirements-rasa.txt 2>&1 | quiet_pip
+  .venv-rasa/bin/python -m pip install -q --require-hashes --no-deps -r requirements-rasa.lock 2>&1 | quiet_pip
   echo "$want" > .venv-rasa/.installed
   say "Rasa environment ready."
 }
 
 setup_bot() {
-  local want; want=$(cat pyproject.toml | sha256sum | cut -c1-16)
+  # pyproject.toml too: the bot package itself (its metadata) is installed from it.
+  local want; want=$(cat requirements-bot.lock pyproject.toml | sha256sum | cut -c1-16)
   stamp_ok .venv "$want" && return 0
   local py
   if ! py=$(find_python PYTHON311 '^3\.(1[1-9])$' python3.11 python3.12 python3.13 python3); then
@@ -71,9 +74,11 @@ MSG
   say "Bot environment: .venv with $py ($(version_of "$py")); installing the bot package, spaCy, sentence-transformers and a CPU torch (a few minutes)..."
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | quiet_pip
-  # torch first, pinned to the CPU build: a looser request can pull a multi-GB CUDA build.
-  .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | quiet_pip
-  .venv/bin/python -m pip install -q -e ".[dev,postgres]" 2>&1 | quiet_pip
+  # torch first, pinned to the CPU build: a looser request can pull a multi-GB CUDA build. It is not
+  # in requirements-bot.lock (see `make lock`); its dependencies are, hence --no-deps here.
+  .venv/bin/python -m pip install -q --no-deps "torch==2.13.0" 2>&1 | quiet_pip
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements-bot.lock 2>&1 | quiet_pip
+  .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | quiet_pip
   echo "$want" > .venv/.installed
   say "Bot environment ready."
 }

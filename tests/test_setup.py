@@ -12,7 +12,7 @@ from bot.settings import PROJECT_ROOT
 def test_a_missing_python_310_gets_an_explanation_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "scripts").mkdir()
     shutil.copy(PROJECT_ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
-    shutil.copy(PROJECT_ROOT / "requirements-rasa.txt", tmp_path / "requirements-rasa.txt")
+    shutil.copy(PROJECT_ROOT / "requirements-rasa.lock", tmp_path / "requirements-rasa.lock")
     bare = tmp_path / "bin"
     bare.mkdir()
     for tool in ("bash", "cat", "sha256sum", "cut", "mkdir", "id", "grep", "rm", "dirname"):
@@ -30,7 +30,7 @@ def test_a_missing_python_310_gets_an_explanation_not_a_traceback(tmp_path: Path
 def test_a_wrong_python_310_variable_is_named(tmp_path: Path) -> None:
     (tmp_path / "scripts").mkdir()
     shutil.copy(PROJECT_ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
-    shutil.copy(PROJECT_ROOT / "requirements-rasa.txt", tmp_path / "requirements-rasa.txt")
+    shutil.copy(PROJECT_ROOT / "requirements-rasa.lock", tmp_path / "requirements-rasa.lock")
     result = subprocess.run(["bash", str(tmp_path / "scripts" / "setup.sh"), "rasa"], capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON310": "/nonexistent/python3.10"}, timeout=60)
     assert result.returncode == 2
