@@ -20,6 +20,11 @@ def test_a_reply_acknowledges_once_however_many_skills_it_answers() -> None:
     assert parts == ["It really has been frustrating.", "Well, my receipt says order forty-seven."]
 
 
+def test_a_filler_is_said_only_when_the_reply_says_nothing_else() -> None:
+    assert composed(("listening", "accept_plain"), ("Okay, go on.", "Okay, let's do that.")) == ["Okay, let's do that."]
+    assert composed(("listening",), ("Okay, go on.",)) == ["Okay, go on."]
+
+
 def test_a_sentence_is_not_said_twice_in_one_reply() -> None:
     parts = composed(("satisfied", "goodbye"), ("Thanks for your help.", "Thanks for your help. Bye."))
     assert " ".join(parts).count("Thanks for your help") == 1

@@ -223,6 +223,8 @@ def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
     pairs = sorted(zip(reactions, parts, strict=False), key=lambda p: order.get(p[0], 99))
     acknowledged = [r for r in ACKNOWLEDGING if r in reactions][:1]
     pairs = [(r, p) for r, p in pairs if r not in ACKNOWLEDGING or r in acknowledged]
+    if len(pairs) > 1:  # "Okay, go on" only fills a reply that says nothing else
+        pairs = [(r, p) for r, p in pairs if r != "listening"]
     if len(pairs) > MAX_FRAGMENTS:
         pairs = pairs[: MAX_FRAGMENTS - 1] + pairs[-1:]
     out: list[str] = []
