@@ -126,3 +126,7 @@ def test_an_expectation_the_scenario_knows_to_be_an_overpromise_is_judged_one(de
     assert "set_expectation" in judged(airline, "Most delayed bags come on the next flight, which lands at 11 tonight.")
     honest = judged(cafe, "It'll be ready in about five minutes.")
     assert "set_expectation" in honest and "overpromise" not in honest
+    # the scenario's own realistic expectation, which the learned decision alone would call an over-promise
+    declared = judged(cafe, "The wrap will be out in five minutes.")
+    assert "set_expectation" in declared and "overpromise" not in declared
+    assert "overpromise" in judged(cafe, "It'll be ready instantly, I promise.")  # what the rules saw stays

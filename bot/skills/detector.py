@@ -197,23 +197,29 @@ class SkillDetector:
         }
 
     def judge_promises(self, detections: Sequence[Detection], realistic: Sequence[str], overpromises: Sequence[str]) -> list[Detection]:
-        """Turn an expectation into an over-promise when it all but repeats one this scenario lists.
+        """Judge promises against what this scenario declares: an expectation that all but repeats one of its
+        over-promises is one; an over-promise the learned decision found (no absolute word the rules saw) that all
+        but repeats one of its realistic expectations is a realistic expectation after all.
 
         Similarity follows wording more than times ("ready in five minutes" is close to "ready
         instantly"), so only near-paraphrases flip: a wrong penalty costs more trust than a miss.
         """
-        if not overpromises or not any(d.label == "set_expectation" for d in detections):
+        judged = ("set_expectation", "overpromise")
+        if not (overpromises or realistic) or not any(d.label in judged for d in detections):
             return list(detections)
         real = self._cached(tuple(realistic))
         over = self._cached(tuple(overpromises))
         out = []
         for detection in detections:
-            if detection.label == "set_expectation":
+            if detection.label in judged:
                 vector = self._encode([detection.span])[0]
-                best_over = float((over @ vector).max())
+                best_over = float((over @ vector).max()) if len(over) else 0.0
                 best_real = float((real @ vector).max()) if len(real) else 0.0
-                if best_over >= self.thresholds["scenario_overpromise"] and best_over - best_real >= 0.25:
+                flip = self.thresholds["scenario_overpromise"]
+                if detection.label == "set_expectation" and best_over >= flip and best_over - best_real >= 0.25:
                     detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
+                elif detection.label == "overpromise" and detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25:
+                    detection = replace(detection, label="set_expectation", confidence=round(best_real, 3))
             out.append(detection)
         return _merge(out)
 
