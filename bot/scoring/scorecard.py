@@ -46,33 +46,7 @@ class TurnRecord:
 def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | None, nps: int | None) -> dict[str, Any]:
     """Score one practice session; JSON-ready."""
     trainee = [t for t in turns if t.speaker == "trainee"]
-    evidence: list[dict[str, Any]] = []
-    earned: dict[str, int] = {}
-    counts: dict[str, int] = {}
-
-    for position, turn in enumerate(trainee):
-        penalised = [d for d in turn.detections if _is_penalty(d.label)]
-        for detection in turn.detections:
-            skill = detection.label
-            counts[skill] = counts.get(skill, 0) + 1
-            known = SKILLS.get(skill)
-            if known is not None and known.penalty is not None:
-                evidence.append(_evidence(skill, turn, detection, -known.penalty))
-                continue
-            if known is None or _stage_of(skill) is None or turn.stage not in (known.counts_only_in or frozenset(STAGES)):
-                continue
-            if any(_same_words(detection, bad) for bad in penalised):
-                continue  # the words that lost points earn none: "I promise it'll be there by Friday" is no expectation
-            cap = known.points
-            points = cap if known.per_use is None else known.per_use
-            if skill == "greet_acknowledge" and position > 0:
-                points = LATE_GREETING_POINTS
-            points = min(points, cap - earned.get(skill, 0))
-            if points <= 0:
-                continue
-            earned[skill] = earned.get(skill, 0) + points
-            evidence.append(_evidence(skill, turn, detection, points))
-
+    evidence, earned, counts = _credit(trainee)
     if outcome == "walked_out":
         last = trainee[-1] if trainee else None
         evidence.append({
@@ -92,14 +66,9 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
     skills_out: dict[str, dict[str, Any]] = {}
     for skill, known in SKILLS.items():
         lost = sum(-e["points"] for e in evidence if e["skill"] == skill and e["points"] < 0)
-        skills_out[skill] = {
-            "name": known.name,
-            "stage": known.stage,
-            "points": earned.get(skill, 0) - lost,
-            "max": 0 if skill in unoffered else known.points,
-            "count": counts.get(skill, 0),
-            "no_chance": skill in unoffered,
-        }
+        skills_out[skill] = {"name": known.name, "stage": known.stage, "points": earned.get(skill, 0) - lost,
+                             "max": 0 if skill in unoffered else known.points, "count": counts.get(skill, 0),
+                             "no_chance": skill in unoffered}
 
     suggestions = [s for s in (suggest_for_missed(skill, scenario, turns) for skill in _missed(earned) if skill not in unoffered) if s]
     suggestions += [suggest_for_penalty(e, scenario) for e in evidence if e["points"] < 0 and _is_penalty(e["skill"])]
@@ -115,6 +84,34 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
         "outcome": outcome,
         "nps": None if nps is None else {"score": nps, "category": nps_category(nps)},
     }
+
+
+def _credit(trainee: Sequence[TurnRecord]) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, int]]:
+    """Every detection's points, tied to its turn: (evidence, points earned per skill, uses per label)."""
+    evidence: list[dict[str, Any]] = []
+    earned: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for position, turn in enumerate(trainee):
+        penalised = [d for d in turn.detections if _is_penalty(d.label)]
+        for detection in turn.detections:
+            skill = detection.label
+            counts[skill] = counts.get(skill, 0) + 1
+            known = SKILLS.get(skill)
+            if known is not None and known.penalty is not None:
+                evidence.append(_evidence(skill, turn, detection, -known.penalty))
+                continue
+            if known is None or _stage_of(skill) is None or turn.stage not in (known.counts_only_in or frozenset(STAGES)):
+                continue
+            if any(_same_words(detection, bad) for bad in penalised):
+                continue  # the words that lost points earn none: "I promise it'll be there by Friday" is no expectation
+            points = known.points if known.per_use is None else known.per_use
+            if skill == "greet_acknowledge" and position > 0:
+                points = LATE_GREETING_POINTS
+            points = min(points, known.points - earned.get(skill, 0))
+            if points > 0:
+                earned[skill] = earned.get(skill, 0) + points
+                evidence.append(_evidence(skill, turn, detection, points))
+    return evidence, earned, counts
 
 
 def no_chance(trainee: Sequence[TurnRecord], earned: dict[str, int], outcome: str | None) -> frozenset[str]:
