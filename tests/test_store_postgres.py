@@ -72,3 +72,31 @@ def test_the_coach_console_on_postgresql(postgres_url: str) -> None:
         assert "not yet" in web.get("/coach/assignments").text
         rows = web.get("/coach/export.csv").text.splitlines()
         assert len(rows) == 1 + 3 + 7 and all(early in r or later in r for r in rows[1:])
+
+
+@pytest.mark.models
+def test_postgresql_dropping_every_connection_mid_session_loses_no_turn(postgres_url: str) -> None:
+    """A real fault: the server ends every connection of the app's pool (as a restart or a failover does) between two
+    trainee lines; the next line is stored once, answered, and the session goes on."""
+    import psycopg
+
+    from bot import practice
+    from bot.store import repository
+    from bot.store.db import session_scope
+    from tests.pg import ADMIN_URL
+
+    started = practice.begin("pg-fault", "cafe_late_order", "patient")
+    first = practice.respond("pg-fault", started.state, started.session_id, "Hi, thanks for waiting. What happened?")
+    name = postgres_url.rsplit("/", 1)[1]
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        ended = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (name,)).fetchone()
+    assert ended is not None and ended[0] >= 1, "the app's pooled connections were there to be ended"
+    line = "So you've waited twenty minutes and got the wrong coffee?"
+    second = practice.respond("pg-fault", first.state, first.session_id, line)
+    assert second.messages and second.session_id == started.session_id
+    with session_scope() as db:
+        session = repository.latest_session(db, "pg-fault")
+        assert session is not None
+        said = [t.text for t in session.turns if t.speaker == "trainee"]
+    assert said == ["Hi, thanks for waiting. What happened?", line]
