@@ -8,6 +8,7 @@ section of docs/benchmarks.md. Run: `.venv/bin/python -m bench.load [--trainees 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +36,8 @@ class LoadResult:
     errors: int = 0
     sent: int = 0
     seconds: float = 0.0
+    #: per simulated trainee: how many lines they sent
+    sent_by: dict[str, int] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -42,17 +45,24 @@ class LoadResult:
 
 
 def _trainee(url: str, sender: str, lines: list[str], result: LoadResult) -> None:
+    """One trainee's session, line by line; like a real trainee they stop once the customer has left."""
     with httpx.Client(timeout=120) as client:
         for text in lines:
             started = time.perf_counter()
+            ended = False
             try:
                 response = client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
-                ok = response.status_code == 200 and bool(response.json())
-            except httpx.HTTPError:
+                messages = response.json() if response.status_code == 200 else []
+                ok = bool(messages)
+                ended = any(isinstance(m, dict) and ((m.get("custom") or {}).get("data") or {}).get("ended") for m in messages)
+            except (httpx.HTTPError, ValueError):
                 ok = False
             result.latencies.append(time.perf_counter() - started)
             result.sent += 1
+            result.sent_by[sender] = result.sent_by.get(sender, 0) + 1
             result.errors += not ok
+            if ended:
+                break
 
 
 def run_load(url: str, scripts: list[list[str]], prefix: str) -> LoadResult:
@@ -77,13 +87,17 @@ def scripts_for(trainees: int) -> list[list[str]]:
     return out
 
 
-def stored_turns(stack: Stack, prefix: str) -> int:
-    """Trainee turns in the app tables, plus one per started session (the /start line)."""
+def stored_turns(stack: Stack, prefix: str) -> dict[str, int]:
+    """Per simulated trainee: their turns in the app tables, plus one per started session (the /start line)."""
     with sqlite3.connect(stack.database_url.removeprefix("sqlite:///")) as db:
-        turns = db.execute("SELECT COUNT(*) FROM turns t JOIN practice_sessions s ON s.id = t.session_id "
-                           "WHERE s.sender_id LIKE ? AND t.speaker = 'trainee'", (f"{prefix}-%",)).fetchone()[0]
-        started = db.execute("SELECT COUNT(*) FROM practice_sessions WHERE sender_id LIKE ?", (f"{prefix}-%",)).fetchone()[0]
-    return int(turns) + int(started)
+        turns = db.execute("SELECT s.sender_id, COUNT(*) FROM turns t JOIN practice_sessions s ON s.id = t.session_id "
+                           "WHERE s.sender_id LIKE ? AND t.speaker = 'trainee' GROUP BY s.sender_id", (f"{prefix}-%",)).fetchall()
+        started = db.execute("SELECT sender_id, COUNT(*) FROM practice_sessions WHERE sender_id LIKE ? GROUP BY sender_id",
+                             (f"{prefix}-%",)).fetchall()
+    out: dict[str, int] = {}
+    for sender, count in [*turns, *started]:
+        out[sender] = out.get(sender, 0) + int(count)
+    return out
 
 
 def plain_rasa(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -134,7 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         stack = start_stack(workdir / "stack")
         try:
             ours = run_load(stack.rasa_url, scripts, "load")
-            stored = stored_turns(stack, "load")
+            stored_by = stored_turns(stack, "load")
+            stored = sum(stored_by.values())
+            for sender, sent in sorted(ours.sent_by.items()):
+                if stored_by.get(sender, 0) != sent:
+                    print(f"{sender}: sent {sent}, stored {stored_by.get(sender, 0)}", file=sys.stderr)
+            if os.environ.get("LOAD_KEEP"):
+                shutil.copytree(workdir / "stack", os.environ["LOAD_KEEP"], dirs_exist_ok=True)
         finally:
             stack.stop()
         (workdir / "plain").mkdir()
