@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.language.text import plain_sentences
 from bot.settings import PROJECT_ROOT
 from bot.skills.labels import SKILLS
 
@@ -75,7 +76,7 @@ def echoed(trainee: str, reply: str, n: int = ECHO_WORDS) -> bool:
 
 def stacked_acknowledgements(reply: str) -> bool:
     """True if two or more short acknowledgements follow each other ("Yes, exactly. Thank you. That's correct.")."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", reply) if s.strip()]
+    sentences = plain_sentences(reply)
     run = 0
     for sentence in sentences:
         short = len(_words(sentence)) <= 6 and bool(ACKNOWLEDGEMENT.match(sentence))

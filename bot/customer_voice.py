@@ -10,7 +10,6 @@ the plan reveals. Scoring never reads what it says.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -19,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot.language.text import long_words, words
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,18 +97,17 @@ def user_prompt(request: VoiceRequest) -> str:
             "Now say your reply, and only that.")
 
 
-def key_words(text: str) -> set[str]:
-    """The words of a fact the phrasing must keep: those of KEY_WORD_LETTERS letters or more, and numbers."""
-    words = re.findall(r"[^\W_]+", text.lower())
-    return {w for w in words if len(w) >= KEY_WORD_LETTERS or any(ch.isdigit() for ch in w)}
+def _must_keep(fact: str) -> set[str]:
+    """The words of a fact the phrasing must keep: its longer words (bot.language.text.long_words) and numbers."""
+    return long_words(fact) | {w for w in words(fact) if any(ch.isdigit() for ch in w)}
 
 
 def keeps_facts(text: str, revealed: Sequence[str]) -> bool:
     """True if every revealed fact's key words are still in the phrasing (a word counts by its first five letters:
     'ordered' is kept by 'order', 'minutes' by 'minute')."""
-    said = re.findall(r"[^\W_]+", text.lower())
-    stems = {w[:KEY_WORD_LETTERS] for w in said} | set(said)
-    return all(w[:KEY_WORD_LETTERS] in stems or w in stems for fact in revealed for w in key_words(fact))
+    said = words(text)
+    stems = {w[:KEY_WORD_LETTERS] for w in said} | said
+    return all(w[:KEY_WORD_LETTERS] in stems or w in stems for fact in revealed for w in _must_keep(fact))
 
 
 def phrase(request: VoiceRequest, settings: Settings) -> str | None:

@@ -58,3 +58,12 @@ def test_a_time_is_said_back_whole(text: str, time: str) -> None:
 def test_a_promise_declined_is_no_promise(text: str, promises: bool) -> None:
     span = understand(text).sentences[0].span
     assert (("promise" in without_declined_promises(span)) or ("guarantee" in without_declined_promises(span))) is promises
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("I'll ring you by six.", "by six"),
+    ("The table will be ready in about ten minutes.", "in about ten minutes"),
+    ("The extra data will be live within fifteen minutes.", "within fifteen minutes"),  # not "live within…"
+])
+def test_the_words_a_time_hangs_on_are_read_from_the_parse(text: str, time: str) -> None:
+    assert _times(text)[0] == time

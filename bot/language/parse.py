@@ -90,6 +90,13 @@ def feeling_words() -> frozenset[str]:
     return frozenset(e.words for e in lexicon().entries if " " not in e.words)
 
 
+@lru_cache(maxsize=1)
+def promise_verbs() -> frozenset[str]:
+    """The lemmas of data/language/promises.yml: verbs by which a speaker promises outright."""
+    spec = yaml.safe_load((DATA / "promises.yml").read_text(encoding="utf-8")) or {}
+    return frozenset(str(w).lower() for w in spec.get("promise_verbs", []))
+
+
 @dataclass(frozen=True)
 class Matchers:
     """The PhraseMatchers for feelings (on lemmas and on lower-case forms) and the Matcher for times and amounts."""

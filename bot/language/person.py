@@ -84,6 +84,15 @@ def replacements(span: Any) -> dict[int, str]:
     return out
 
 
+def object_form(token: Any) -> str:
+    """The word the other side would say for a pronoun the parse took for a subject but that is an object ("make
+    you a coffee" -> "me"); any other word as it is."""
+    lower = token.lower_.replace("’", "'")
+    if lower in _YOU:
+        return "me"
+    return _FIRST.get(lower, token.text) if lower in _FIRST else token.text
+
+
 def _negated_are(be: Any) -> bool:
     """'aren't you' stays 'aren't I' ('amn't' is no word)."""
     return be.lower_ == "are" and be.i + 1 < len(be.doc) and be.doc[be.i + 1].lower_ in {"n't", "not"} and be.doc[be.i + 1].idx == be.idx + 3

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.language.parse import matchers
+from bot.language.parse import matchers, promise_verbs
 
 #: who a pronoun or a noun phrase is, seen from the one speaking.
 SPEAKER_WORDS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
@@ -293,9 +293,6 @@ def _holder(token: Any) -> Any | None:
     return None
 
 
-#: verbs by which a speaker promises outright; said negated or in contrast, they decline to promise.
-PROMISE_VERBS = frozenset({"promise", "guarantee", "swear"})
-
 
 def without_declined_promises(span: Any) -> str:
     """A sentence's text without the promise verbs it declines ("I can't guarantee…", "I don't want to promise…",
@@ -303,7 +300,7 @@ def without_declined_promises(span: Any) -> str:
     text = span.text
     offset = span.start_char
     for token in reversed(list(span)):
-        if token.lemma_.lower() in PROMISE_VERBS and token.pos_ == "VERB" and _declined(token):
+        if token.lemma_.lower() in promise_verbs() and token.pos_ == "VERB" and _declined(token):
             at = token.idx - offset
             text = text[:at] + " " * len(token.text) + text[at + len(token.text) :]
     return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.language.person import replacements
+from bot.language.person import object_form, replacements
 
 #: clauses that say when, why or on what condition, not what is offered ("… so you can hotspot", "if it turns up").
 _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "csubj", "pcomp", "pobj", "ccomp", "mark"})
@@ -16,10 +16,6 @@ _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "csubj", "pcomp", "pobj", "cc
 _SHARED_SUBJECT = frozenset({"conj", "xcomp", "acomp"})
 #: words of the object said back: its determiner, adjectives, compounds, numbers and owner.
 _OBJECT_WORDS = frozenset({"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod"})
-#: words just before a time that belong to it: "within", "by", "3 to" 5 days.
-_TIME_LEAD = frozenset({"within", "by", "in", "under", "before", "after", "about", "around", "roughly", "to", "-", "–", "up"})
-#: a pronoun the parse took for a subject inside an object, from the listener's side ("make you a coffee").
-_OBJECT_FORM = {"you": "me", "me": "you", "us": "you"}
 #: the most words of an object said back.
 MAX_OBJECT_WORDS = 4
 
@@ -57,11 +53,24 @@ def time_said(span: Any, start: int, end: int) -> str:
     if not tokens:
         return ""
     first = tokens[0].i
-    while first > span.start and (doc[first - 1].pos_ == "NUM" or doc[first - 1].lower_ in _TIME_LEAD):
+    while first > span.start and _belongs_to_time(doc[first - 1], doc[first:tokens[-1].i + 1]):
         first -= 1
     while doc[first].is_punct and first < tokens[0].i:
         first += 1
     return doc[first : tokens[-1].i + 1].text
+
+
+def _belongs_to_time(word: Any, time: Any) -> bool:
+    """By the parse: a number ("3" to 5 days), the preposition or adverb the time hangs on ("within", "by",
+    "about"), or what joins two numbers ("3 to 5", "two or three")."""
+    if word.pos_ == "NUM":
+        return True
+    if word.pos_ == "ADP" and any(t.head.i == word.i for t in time):  # "within" fifteen minutes
+        return True
+    if word.pos_ == "ADV" and any(word.head.i == t.i for t in time):  # "about" ten minutes
+        return True
+    before = word.doc[word.i - 1] if word.i > 0 else None
+    return word.pos_ in {"ADP", "CCONJ", "PUNCT", "SYM"} and before is not None and before.pos_ == "NUM" and time[0].pos_ == "NUM"
 
 
 def _announces(verb: Any) -> bool:
@@ -107,7 +116,7 @@ def _verb_phrase(verb: Any, changes: dict[int, str]) -> str:
         whom = next((c for c in obj.lefts if c.dep_ == "nsubj" and c.pos_ == "PRON"), None) if obj is not None else None
         if whom is not None:
             kept.append(whom)
-            changes = {**changes, whom.i: _OBJECT_FORM.get(whom.lower_, whom.text)}
+            changes = {**changes, whom.i: object_form(whom)}
     if obj is not None:
         words = [c for c in obj.lefts if c.dep_ in _OBJECT_WORDS][-(MAX_OBJECT_WORDS - 1):]
         kept += [*words, obj]

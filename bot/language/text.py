@@ -77,3 +77,9 @@ def key_words(text: str) -> set[str]:
 def long_words(text: str) -> set[str]:
     """A text's own longer words ('deadline', 'meeting'), which a question names only when it asks about that thing."""
     return {w for w in words(text) if len(w) >= 5}
+
+
+def plain_sentences(text: str) -> list[str]:
+    """The sentences of a line the product wrote itself (a customer reply), split after '.', '!' or '?'; what a
+    trainee wrote is split by the parse instead (bot.language.understand)."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.language import mid_sentence, sentence_case
+from bot.language.text import plain_sentences
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 
 WALK_OUT_AT = 10
@@ -230,7 +230,7 @@ def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
     out: list[str] = []
     said: set[str] = set()
     for reaction, part in pairs:
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+", part.strip()) if s and s.lower() not in said]
+        sentences = [s for s in plain_sentences(part) if s.lower() not in said]
         said |= {s.lower() for s in sentences}
         text = " ".join(sentences)
         if reaction == "goodbye" and out and acknowledged and len(out[-1].split()) <= SHORT_PART and out[-1].endswith("."):
