@@ -121,3 +121,23 @@ def test_agreeing_to_a_plan_with_no_short_name_the_customer_does_not_say_the_tra
     state, _ = engine.step(cafe, state, offer, [det("offer_options", offer), det("set_expectation", offer)])
     state, reply = engine.step(cafe, state, "ok?", [det("seek_agreement", "ok?"), det("closed_question", "ok?")])
     assert state.agreed and "accept_plain" in reply.reactions and not echoed(offer, reply.text)
+
+
+def test_one_weak_line_costs_less_patience_than_weak_lines_in_a_row(cafe: Scenario) -> None:
+    state, _ = play(cafe, "impatient", SKILLED[:1])
+    before = state.frustration
+    state, _ = engine.step(cafe, state, "ok", [])
+    once = state.frustration - before
+    state, _ = engine.step(cafe, state, "right", [])
+    again = state.frustration - before - once
+    assert (once, again) == (1, 2)  # the impatient level's stall penalty is 2
+
+
+def test_a_follow_up_promised_inside_the_plan_is_not_taken_as_asking_to_agree(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    when = "The wrap will be out in five minutes."
+    state, _ = engine.step(cafe, state, when, [det("set_expectation", when)])  # with a time, only the asking is missing
+    text = "I can remake your flat white now, and I'll text you when the wrap is ready."
+    state, reply = engine.step(cafe, state, text, [det("offer_options", "I can remake your flat white now,"),
+                                                   det("follow_up", "I'll text you when the wrap is ready.")])
+    assert not state.agreed and state.stage == "helping" and "accept" not in reply.reactions
