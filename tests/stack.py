@@ -36,7 +36,9 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # starts with "-" on purpose: a generated token may (token_urlsafe's alphabet has it), and `rasa run --auth-token -x`
+    # once failed 1 start in 64 that way; the token is passed as --auth-token=… everywhere
+    rasa_token: str = field(default_factory=lambda: "-" + secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     credentials: Path = PROJECT_ROOT / "credentials.yml"
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -87,7 +89,7 @@ class Stack:
                        check=True, capture_output=True, timeout=120)
         log = self.logs[name] = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
         self.processes[name] = subprocess.Popen(
-            [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", "--auth-token", self.rasa_token, "--cors", self.web_url,
+            [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", f"--auth-token={self.rasa_token}", "--cors", self.web_url,
              "--port", str(port or self.rasa_port), "--model", str(MODEL),
              "--endpoints", str(endpoints), "--credentials", str(self.credentials)],
             cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
