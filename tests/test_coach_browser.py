@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.store import accounts
@@ -84,7 +87,7 @@ def test_a_coach_reviews_comments_and_corrects_and_the_trainee_sees_it(web: tupl
     rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Review: robin", exact=False)).to_be_visible()
     expect(page.locator("mark.evidence").first).to_have_text("thanks for waiting")
-    expect(page.locator("svg[aria-labelledby=mood-chart-title]")).to_be_visible()
+    expect(page.locator("canvas#mood-chart[data-drawn=true]")).to_be_visible()
 
     first = page.locator("#turn-1")
     first.get_by_text("Comment or correct turn #1").click()
@@ -115,4 +118,31 @@ def test_a_coach_reviews_comments_and_corrects_and_the_trainee_sees_it(web: tupl
     expect(page.get_by_text("Comment or correct turn #1")).to_have_count(0)
     page.goto(f"{stack.web_url}/scorecards/{sessions['alex']}")
     expect(page.get_by_role("alert")).to_contain_text("No practice session")
+    assert blocked == [], f"the Content-Security-Policy blocked something: {blocked}"
+
+
+def test_progress_over_several_weeks_is_charted_by_the_vendored_library(web: tuple[Stack, dict[str, str]], page: Page) -> None:
+    stack, _ = web
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    with session_scope() as db:
+        accounts.add_user(db, "dana", "coach", "C", PASSWORD)
+        accounts.add_user(db, "kim", "trainee", "C", PASSWORD)
+    asked = [*GOOD_VISIT, ("trainee", "What happened with your order?", "understanding", 2, [("open_question", "What happened")]),
+             ("customer", "They gave me a latte.", "understanding", 2, [])]
+    for day, lines in [(2, GOOD_VISIT[:3]), (9, GOOD_VISIT), (16, GOOD_VISIT), (23, asked)]:
+        store_session("kim", lines, started=datetime(2026, 11, day, 9, tzinfo=UTC))
+    sign_in(page, stack, "dana")
+    expect(page.get_by_role("heading", name="Practice sessions")).to_be_visible()
+    page.goto(f"{stack.web_url}/coach/progress/kim")
+    chart = page.locator("canvas#overall-chart[data-drawn=true]")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("aria-label") == "Average overall score by week: 02 Nov 15, 09 Nov 27, 16 Nov 27, 23 Nov 32"
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 80
+    pixels = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    assert len(pixels.getcolors(1 << 16) or []) > 20, "the canvas is blank: Chart.js drew nothing"
+    expect(page.locator("table.progress-table tbody tr")).to_have_count(4)
+    page.goto(f"{stack.web_url}/coach/progress")
+    expect(page.locator("canvas#team-skill-chart[data-drawn=true]")).to_be_visible()
     assert blocked == [], f"the Content-Security-Policy blocked something: {blocked}"

@@ -52,7 +52,7 @@ def test_progress_pages_over_several_weeks_of_stored_sessions(temp_db: str) -> N
     import re
 
     from tests.coach_data import GOOD_VISIT, store_session
-    from tests.web_client import add_users, client, sign_in
+    from tests.web_client import add_users, charts_in, client, sign_in
 
     add_users(("casey", "coach", "A"), ("robin", "trainee", "A"), ("alex", "trainee", "B"))
     greeting_only = GOOD_VISIT[:3]
@@ -64,12 +64,13 @@ def test_progress_pages_over_several_weeks_of_stored_sessions(temp_db: str) -> N
     with client() as web:
         sign_in(web, "casey")
         team = web.get("/coach/progress").text
-        assert 'aria-labelledby="team-skill-chart-title"' in team and "Skills as a table" in team
+        assert "team-skill-chart" in charts_in(team) and "Skills as a table" in team
         assert ">robin</a>" in team and "alex" not in team, "only the coach's own team"
         page = web.get("/coach/progress/robin").text
-        chart = re.search(r'<svg class="chart line-chart".*?</svg>', page, re.S)
-        assert chart and chart.group(0).count("<circle") == 4 and "<polyline" in chart.group(0)
-        assert "Average overall score by week: 02 Nov 15, 09 Nov 27, 16 Nov 27, 23 Nov 32" in chart.group(0)
+        chart = charts_in(page)["overall-chart"]
+        assert chart["kind"] == "line" and chart["labels"] == ["02 Nov", "09 Nov", "16 Nov", "23 Nov"]
+        assert chart["values"] == [15, 27, 27, 32] and chart["top"] == 100
+        assert chart["alt"] == "Average overall score by week: 02 Nov 15, 09 Nov 27, 16 Nov 27, 23 Nov 32"
         weeks = re.findall(r'<th scope="row">(2026-11-\d\d)</th><td>1</td><td>(\d+)</td>\s*<td>([^<]*)</td>', page)
         assert weeks == [("2026-11-02", "15", ""), ("2026-11-09", "27", "+12"), ("2026-11-16", "27", "+0"), ("2026-11-23", "32", "+5")]
         assert "Rule of 1%: on track" in page

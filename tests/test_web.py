@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import practice
-from tests.web_client import add_users, client, csrf, csrf_in, sign_in
+from tests.web_client import add_users, charts_in, client, csrf, csrf_in, sign_in
 
 
 def test_health_and_scenarios_need_no_account(temp_db: str) -> None:
@@ -115,7 +115,10 @@ def test_scorecard_fragment_has_the_charts_and_nps(temp_db: str) -> None:
     with client() as web:
         sign_in(web, "chart")
         fragment = web.get(f"/scorecards/{started.session_id}/fragment").text
-        assert fragment.count("<svg") == 2 and "How likely are you to recommend us?" in fragment
+        charts = charts_in(fragment)
+        assert set(charts) == {"stage-chart", "skill-chart"} and "How likely are you to recommend us?" in fragment
+        assert charts["stage-chart"]["labels"] == ["Receiving", "Understanding", "Helping", "Keeping"]
+        assert charts["stage-chart"]["alt"].startswith("Score per stage: Receiving ")
         assert "<html" not in fragment
 
 

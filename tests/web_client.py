@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -41,3 +44,11 @@ def sign_in(web: TestClient, username: str, password: str = PASSWORD) -> None:
 def csrf(web: TestClient) -> str:
     """The signed-in visitor's CSRF token."""
     return str(web.get("/api/me").json()["csrf_token"])
+
+
+def charts_in(html: str) -> dict[str, dict[str, Any]]:
+    """Each chart on a page, by its canvas id: the data the page's chart script draws, and its text alternative."""
+    found = {}
+    for canvas in re.finditer(r"<canvas id=\"([\w-]+)\" class=\"chart\" role=\"img\" aria-label=\"([^\"]*)\" data-chart='([^']*)'", html):
+        found[canvas.group(1)] = {**json.loads(unescape(canvas.group(3))), "alt": unescape(canvas.group(2))}
+    return found

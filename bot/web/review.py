@@ -14,7 +14,7 @@ from bot.scenarios.turn import MOODS
 from bot.scoring.moments import Moment, summary
 from bot.store import reviews
 from bot.store.models import LabelCorrection, PracticeSession, SessionReview, TurnComment
-from bot.web.charts import LineChart, line_chart
+from bot.web.charts import Chart, line_chart
 
 #: The top of the mood chart: frustration runs from 0 (calm) to 10 (angry), one more when they walk out.
 CALM_TO_ANGRY = MOODS[-1][0]
@@ -93,7 +93,7 @@ class Review:
     moment_counts: dict[str, int]
     note: SessionReview | None
     corrections: list[LabelCorrection]
-    mood: LineChart
+    mood: Chart
     mood_rows: list[tuple[int, int, str]]
 
 
@@ -110,6 +110,7 @@ def build(db: Session, session: PracticeSession) -> Review:
                           {m.turn: m for m in moments}),
         detector_card=detector_card, coach_card=coach_card, moments=moments, moment_counts=summary(moments),
         note=reviews.review_of(db, session.id), corrections=reviews.corrections_of(db, session.id),
-        mood=line_chart([(f"#{i}", f) for i, f, _ in points], top=max([CALM_TO_ANGRY, *(f for _, f, _ in points)])),
+        mood=line_chart("mood-chart", "The customer's frustration after each turn, from 0 (calm) to 10 (angry)",
+                        [(f"#{i}", f) for i, f, _ in points], top=max([CALM_TO_ANGRY, *(f for _, f, _ in points)])),
         mood_rows=points,
     )

@@ -15,6 +15,7 @@ from bot.skills.labels import STAGES, scored_skills, skill_names
 from bot.store import accounts, repository
 from bot.store.models import PracticeSession, User
 from bot.web.auth import CSRF_FIELD, csrf_token
+from bot.web.charts import bar_chart
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -48,7 +49,10 @@ def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
     skills = [card["skills"][s.label] for s in scored_skills()]
     return {
         "card": card, "scenario": library().get(card["scenario"]), "skill_names": skill_names(),
-        "stage_chart_rows": [(name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
-        "skill_chart_rows": [(s["name"], s["points"], s["max"]) for s in skills if not s.get("no_chance")],
+        "stage_chart": bar_chart("stage-chart", "Score per stage", [
+            (name.capitalize(), card["stages"][name]["score"], card["stages"][name]["max"]) for name in STAGES],
+            headings=("Stage", "Score")),
+        "skill_chart": bar_chart("skill-chart", "Points per skill",
+                                 [(s["name"], s["points"], s["max"]) for s in skills if not s.get("no_chance")]),
         "no_chance": [s["name"] for s in skills if s.get("no_chance")],
     }

@@ -12,7 +12,7 @@ from bot.skills.labels import SKILLS, scored_skills, skill_names
 from bot.store.db import get_db
 from bot.store.models import User
 from bot.web.auth import coach_or_admin, signed_in
-from bot.web.charts import line_chart
+from bot.web.charts import bar_chart, line_chart
 from bot.web.views import render
 
 router = APIRouter()
@@ -20,7 +20,8 @@ RUBRIC_SKILLS = [s.label for s in scored_skills()]
 
 
 def _trainee_page(request: Request, item: TraineeProgress, own: bool) -> Response:
-    chart = line_chart([(w.start.strftime("%d %b"), w.overall) for w in item.weeks])
+    chart = line_chart("overall-chart", "Average overall score by week",
+                       [(w.start.strftime("%d %b"), w.overall) for w in item.weeks])
     return render(request, "progress_trainee.html", {
         "item": item, "chart": chart, "skills": [s for s in RUBRIC_SKILLS if any(s in w.skills for w in item.weeks)],
         "skill_names": skill_names(), "own": own,
@@ -40,7 +41,8 @@ def team_progress(request: Request, coach: User = Depends(coach_or_admin), db: S
     averages = team_skill_averages(sessions)
     rows = [(SKILLS[s].name, round(100 * averages[s]), 100) for s in RUBRIC_SKILLS if s in averages]
     return render(request, "progress_team.html", {
-        "trainees": progress(sessions), "skill_rows": rows, "skill_names": skill_names(), "sessions": len(sessions),
+        "trainees": progress(sessions), "skill_rows": rows,
+        "skill_chart": bar_chart("team-skill-chart", "Average share of each skill's points, in percent", rows), "skill_names": skill_names(), "sessions": len(sessions),
     })
 
 

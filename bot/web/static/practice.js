@@ -155,6 +155,7 @@
       const box = $("scorecard");
       box.innerHTML = await response.text();
       box.hidden = false;
+      if (window.serviceCharts) window.serviceCharts.draw(box);
       box.focus();
     } catch (error) {
       showStatus("The scorecard could not be loaded. Reload the page to try again.");
