@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,12 +15,16 @@ from bot.skills.labels import Detection
 from bot.store.models import PracticeSession, Scorecard, SkillDetection, Turn, User, utcnow
 
 
+def _owner(db: Session, name: str) -> int | None:
+    """The id of the account a trainee name belongs to, if any (names match without case or extra spaces)."""
+    return db.scalars(select(User.id).where(func.lower(User.username) == " ".join(name.split()).lower())).first()
+
+
 def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
     """Open a new practice session for a sender, attributed to the account named as trainee (if any)."""
     name = trainee or sender_id
-    owner = db.scalars(select(User.id).where(func.lower(User.username) == " ".join(name.split()).lower())).first()
     session = PracticeSession(
-        id=str(uuid.uuid4()), sender_id=sender_id, trainee=name, user_id=owner, channel=channel,
+        id=str(uuid.uuid4()), sender_id=sender_id, trainee=name, user_id=_owner(db, name), channel=channel,
         scenario_id=scenario_id, difficulty=difficulty, started_at=utcnow(),
     )
     db.add(session)
@@ -136,3 +142,66 @@ def turn_records(session: PracticeSession) -> list[dict[str, Any]]:
 def transcript(session: PracticeSession) -> list[dict[str, Any]]:
     """Who said what, in order."""
     return [{"speaker": t.speaker, "text": t.text, "stage": t.stage, "mood": t.mood} for t in session.turns]
+
+
+@dataclass(frozen=True)
+class RestoredSession:
+    """A session as rebuilt from elsewhere (`bot rescore`, from Rasa's tracker store): who, what, when it started and ended."""
+
+    id: str
+    sender_id: str
+    trainee: str
+    channel: str
+    scenario_id: str
+    difficulty: str
+    started_at: datetime
+    ended_at: datetime | None = None  # set to mark the session ended
+    outcome: str | None = None
+    nps: int | None = None
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A turn to put into a session at its place, with the skills found in it."""
+
+    speaker: str
+    text: str
+    stage: str
+    mood: str | None
+    frustration: int
+    at: datetime
+    details: dict[str, Any]
+    detections: Sequence[Detection] = ()
+
+
+def restore_session(db: Session, restored: RestoredSession, turns: Sequence[Turn | NewTurn] | None, create: bool) -> None:
+    """In one transaction: create the session (when `create`), mark it ended (when `restored.ended_at`), and lay out its
+    turns in the order given (when `turns`): stored turns keep their ids and move to their new places, new ones are added."""
+    if create:
+        db.add(PracticeSession(id=restored.id, sender_id=restored.sender_id, trainee=restored.trainee,
+                               user_id=_owner(db, restored.trainee), channel=restored.channel,
+                               scenario_id=restored.scenario_id, difficulty=restored.difficulty, started_at=restored.started_at))
+        db.flush()
+    session = db.get(PracticeSession, restored.id)
+    assert session is not None
+    if restored.ended_at is not None:
+        session.ended_at, session.outcome, session.nps = restored.ended_at, restored.outcome, restored.nps
+    if turns is not None:
+        _lay_out(db, restored.id, turns)
+    db.commit()
+
+
+def _lay_out(db: Session, session_id: str, turns: Sequence[Turn | NewTurn]) -> None:
+    """Stored turns move through free (negative) indexes to their places, so the unique index never clashes."""
+    for n, turn in enumerate(t for t in turns if isinstance(t, Turn)):
+        turn.index = -1 - n
+    db.flush()
+    for position, item in enumerate(turns):
+        if isinstance(item, Turn):
+            item.index = position
+            continue
+        db.add(Turn(session_id=session_id, index=position, speaker=item.speaker, text=item.text, stage=item.stage,
+                    mood=item.mood, frustration=item.frustration, details=item.details, created_at=item.at, detections=[
+                        SkillDetection(label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence)
+                        for d in item.detections]))
+    db.flush()
