@@ -21,7 +21,8 @@ def temporary_database(prefix: str) -> Iterator[str]:
     except psycopg.OperationalError as exc:
         pytest.skip(f"no PostgreSQL at {ADMIN_URL} ({exc.__class__.__name__}); set TEST_POSTGRES_ADMIN to run this test")
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
@@ -29,8 +30,9 @@ def temporary_database(prefix: str) -> Iterator[str]:
         from bot.store.db import engine_for
 
         engine_for(as_sqlalchemy(url)).dispose()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        # a new connection: a test may have restarted the server meanwhile
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def as_sqlalchemy(url: str) -> str:

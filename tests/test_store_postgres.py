@@ -100,3 +100,66 @@ def test_postgresql_dropping_every_connection_mid_session_loses_no_turn(postgres
         assert session is not None
         said = [t.text for t in session.turns if t.speaker == "trainee"]
     assert said == ["Hi, thanks for waiting. What happened?", line]
+
+
+def _restart_command() -> list[str] | None:
+    """How to restart the local PostgreSQL server (Debian's pg_ctlcluster), or None where this test cannot."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from tests.pg import ADMIN_URL
+
+    versions = sorted(p.name for p in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").is_dir() else []
+    if not shutil.which("pg_ctlcluster") or not versions or os.geteuid() != 0 or "127.0.0.1:5432" not in ADMIN_URL:
+        return None
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"]
+
+
+def test_a_postgresql_restart_mid_session_loses_no_turn(postgres_url: str) -> None:
+    """A real restart of the server (about 2 s down) while a trainee line is being stored: the line is stored once and
+    answered when the server is back within the retries, else the trainee is told plainly and sending it again stores it
+    once; the session goes on either way, and nothing is stored twice or half."""
+    import subprocess
+    import threading
+    import time
+
+    import psycopg
+
+    from bot import practice
+    from bot.store import repository
+    from bot.store.db import session_scope
+    from tests.pg import ADMIN_URL
+
+    command = _restart_command()
+    if command is None:
+        pytest.skip("restarting PostgreSQL needs Debian's pg_ctlcluster, root and the local server on 127.0.0.1:5432")
+    def server_started() -> object:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as admin:
+            row = admin.execute("SELECT pg_postmaster_start_time()").fetchone()
+        assert row is not None
+        return row[0]
+
+    booted = server_started()
+    started = practice.begin("pg-restart", "cafe_late_order", "patient")
+    restart = threading.Thread(target=subprocess.run, args=(command,), kwargs={"check": True, "capture_output": True})
+    restart.start()
+    time.sleep(0.3)  # the server is going down
+    line = "Hi, thanks for waiting. What happened?"
+    try:
+        reply = practice.respond("pg-restart", started.state, started.session_id, line)
+    except practice.PracticeError as told:
+        assert "database" in str(told).lower()
+        restart.join(30)
+        reply = practice.respond("pg-restart", started.state, started.session_id, line)
+    restart.join(30)
+    assert not restart.is_alive() and server_started() != booted, "the server really restarted, and came back"
+    assert reply.messages and reply.session_id == started.session_id
+    after = practice.respond("pg-restart", reply.state, reply.session_id, "I'm sorry, that sounds really frustrating.")
+    assert after.messages
+    with session_scope() as db:
+        session = repository.latest_session(db, "pg-restart")
+        assert session is not None
+        said = [(t.speaker, t.text) for t in session.turns]
+    assert [text for speaker, text in said if speaker == "trainee"] == [line, "I'm sorry, that sounds really frustrating."]
+    assert [speaker for speaker, _ in said] == ["customer", "trainee", "customer", "trainee", "customer"]
