@@ -20,6 +20,12 @@ def _owner(db: Session, name: str) -> int | None:
     return db.scalars(select(User.id).where(func.lower(User.username) == " ".join(name.split()).lower())).first()
 
 
+def _stored(detection: Detection, turn_id: int | None = None) -> SkillDetection:
+    """A detected skill as the table keeps it."""
+    return SkillDetection(turn_id=turn_id, label=detection.label, span=detection.span, start=detection.start,
+                          end=detection.end, confidence=detection.confidence)
+
+
 def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
     """Open a new practice session for a sender, attributed to the account named as trainee (if any)."""
     name = trainee or sender_id
@@ -74,9 +80,7 @@ def record_turn(
         session_id=session_id, index=int(position if position is not None else -1) + 1, speaker=speaker, text=text,
         stage=stage, mood=mood, frustration=frustration, details=details or {}, created_at=utcnow(),
     )
-    turn.detections = [
-        SkillDetection(label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence) for d in detections
-    ]
+    turn.detections = [_stored(d) for d in detections]
     db.add(turn)
     db.commit()
     return turn
@@ -84,10 +88,7 @@ def record_turn(
 
 def add_detections(db: Session, turn_id: int, detections: Sequence[Detection]) -> None:
     """Attach the skills found in a stored trainee turn."""
-    db.add_all(
-        SkillDetection(turn_id=turn_id, label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence)
-        for d in detections
-    )
+    db.add_all(_stored(d, turn_id) for d in detections)
     db.commit()
 
 
@@ -201,7 +202,5 @@ def _lay_out(db: Session, session_id: str, turns: Sequence[Turn | NewTurn]) -> N
             item.index = position
             continue
         db.add(Turn(session_id=session_id, index=position, speaker=item.speaker, text=item.text, stage=item.stage,
-                    mood=item.mood, frustration=item.frustration, details=item.details, created_at=item.at, detections=[
-                        SkillDetection(label=d.label, span=d.span, start=d.start, end=d.end, confidence=d.confidence)
-                        for d in item.detections]))
+                    mood=item.mood, frustration=item.frustration, details=item.details, created_at=item.at, detections=[_stored(d) for d in item.detections]))
     db.flush()
