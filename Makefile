@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help setup lock train run test test-fast lint bench rasa-data clean
+.PHONY: help setup lock train run test test-fast lint bench bench-full rasa-data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,10 @@ rasa-data: ## regenerate data/nlu/generated_*.yml from scenarios and skill examp
 bench: setup ## benchmarks; results go to docs/benchmarks.md
 	$(PY) -m bench
 	$(PY) -m bench.playtests
+
+bench-full: bench ## also the load (50 trainees at once) and start-up (fresh clone, then warm) benchmarks, about 20 min
+	$(PY) -m bench.load
+	$(PY) -m bench.startup
 
 clean: ## remove trained models, local databases and caches (keeps the environments)
 	rm -rf models/*.tar.gz models/.trained var/*.db .pytest_cache .mypy_cache .ruff_cache
