@@ -129,7 +129,7 @@ def _apply(db: Session, tracked: TrackedSession, merged: list[Turn | RebuiltTurn
     from bot.review import rescore as rescore_coach
 
     restored = repository.RestoredSession(
-        id=tracked.id, sender_id=tracked.sender_id, trainee=tracked.trainee or tracked.sender_id, channel=tracked.channel,
+        id=tracked.id, sender_id=tracked.sender_id, trainee=tracked.trainee, channel=tracked.channel,
         scenario_id=str(tracked.state.get("scenario_id")), difficulty=str(tracked.state.get("difficulty")),
         started_at=tracked.started_at, ended_at=tracked.ended_at if change.ended else None,
         outcome=tracked.state.get("outcome"), nps=tracked.state.get("nps"))

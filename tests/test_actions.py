@@ -82,6 +82,24 @@ def test_a_trainee_named_without_their_pass_is_not_credited_the_session(temp_db:
         assert repository.latest_session(db, "trainee-42").trainee == "trainee-42"  # type: ignore[union-attr]
 
 
+def test_a_sender_id_that_is_someones_username_does_not_make_the_session_theirs(temp_db: str) -> None:
+    from bot.store import accounts, repository
+    from bot.store.db import session_scope
+
+    with session_scope() as db:
+        accounts.add_user(db, "trainee-42", "trainee", password="a-long-password")
+    run(ActionStartPractice, tracker("/start", "start"))  # REST, sender id "trainee-42", no pass
+    with session_scope() as db:
+        unvouched = repository.latest_session(db, "trainee-42")
+        assert unvouched is not None and unvouched.user_id is None
+        assert accounts.add_user(db, "trainee-42", "trainee").attached_sessions == 0  # a re-import attaches nothing either
+    run(ActionStartPractice, tracker("/start", "start", metadata=signed("trainee-42")))  # the account's own pass
+    with session_scope() as db:
+        user = accounts.find_user(db, "trainee-42")
+        vouched = repository.latest_session(db, "trainee-42")
+        assert user is not None and vouched is not None and vouched.id != unvouched.id and vouched.user_id == user.id
+
+
 def test_a_sender_id_longer_than_its_column_is_refused_with_a_message(temp_db: str) -> None:
     from bot import practice
 

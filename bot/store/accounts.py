@@ -135,10 +135,13 @@ def add_user(db: Session, username: str, role: str, team: str | None = None, pas
 
 
 def attach_sessions(db: Session, user: User) -> int:
-    """Attach the sessions stored under this account's name that belong to nobody yet; how many."""
+    """Attach the sessions stored under this account's name that belong to nobody yet; how many. A session whose
+    trainee is only its sender id was vouched for by nobody (scripted use): a sender id that matches a username
+    makes nobody's practice theirs."""
     result = db.execute(
         update(PracticeSession)
-        .where(PracticeSession.user_id.is_(None), func.lower(func.trim(PracticeSession.trainee)) == user.username.lower())
+        .where(PracticeSession.user_id.is_(None), func.lower(func.trim(PracticeSession.trainee)) == user.username.lower(),
+               PracticeSession.trainee != PracticeSession.sender_id)
         .values(user_id=user.id)
     )
     return int(getattr(result, "rowcount", 0) or 0)

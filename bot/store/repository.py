@@ -26,11 +26,17 @@ def _stored(detection: Detection, turn_id: int | None = None) -> SkillDetection:
                           end=detection.end, confidence=detection.confidence)
 
 
+def _account_of(db: Session, trainee: str | None) -> int | None:
+    """The account a session belongs to: only a trainee the channel vouched for (bot.attribution), never a bare sender
+    id that happens to be someone's username."""
+    return _owner(db, trainee) if trainee else None
+
+
 def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
-    """Open a new practice session for a sender, attributed to the account named as trainee (if any)."""
-    name = trainee or sender_id
+    """Open a new practice session for a sender, attributed to the account named as trainee (if any: the channel
+    vouched for it); else it is the sender id's, whatever that id is."""
     session = PracticeSession(
-        id=str(uuid.uuid4()), sender_id=sender_id, trainee=name, user_id=_owner(db, name), channel=channel,
+        id=str(uuid.uuid4()), sender_id=sender_id, trainee=trainee or sender_id, user_id=_account_of(db, trainee), channel=channel,
         scenario_id=scenario_id, difficulty=difficulty, started_at=utcnow(),
     )
     db.add(session)
@@ -151,7 +157,8 @@ class RestoredSession:
 
     id: str
     sender_id: str
-    trainee: str
+    #: the trainee the channel vouched for (None: the session is the sender id's).
+    trainee: str | None
     channel: str
     scenario_id: str
     difficulty: str
@@ -179,8 +186,8 @@ def restore_session(db: Session, restored: RestoredSession, turns: Sequence[Turn
     """In one transaction: create the session (when `create`), mark it ended (when `restored.ended_at`), and lay out its
     turns in the order given (when `turns`): stored turns keep their ids and move to their new places, new ones are added."""
     if create:
-        db.add(PracticeSession(id=restored.id, sender_id=restored.sender_id, trainee=restored.trainee,
-                               user_id=_owner(db, restored.trainee), channel=restored.channel,
+        db.add(PracticeSession(id=restored.id, sender_id=restored.sender_id, trainee=restored.trainee or restored.sender_id,
+                               user_id=_account_of(db, restored.trainee), channel=restored.channel,
                                scenario_id=restored.scenario_id, difficulty=restored.difficulty, started_at=restored.started_at))
         db.flush()
     session = db.get(PracticeSession, restored.id)
