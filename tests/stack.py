@@ -88,11 +88,11 @@ class Stack:
         subprocess.run([str(PYTHON), "-m", "bot", "endpoints", "--out", str(endpoints)], cwd=PROJECT_ROOT, env=self.env(),
                        check=True, capture_output=True, timeout=120)
         log = self.logs[name] = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.processes[name] = subprocess.Popen(
-            [str(RASA), "run", "-i", "127.0.0.1", "--enable-api", f"--auth-token={self.rasa_token}", "--cors", self.web_url,
-             "--port", str(port or self.rasa_port), "--model", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(self.credentials)],
-            cwd=PROJECT_ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        serving = {"RASA_BIN": str(RASA), "RASA_PORT": str(port or self.rasa_port), "RASA_MODEL": str(MODEL), "WEB_ORIGINS": self.web_url,
+                   "RASA_ENDPOINTS": str(endpoints), "RASA_CREDENTIALS": str(self.credentials)}
+        self.processes[name] = subprocess.Popen(  # the product's own start command (make run's): loopback, token, origins
+            ["bash", str(PROJECT_ROOT / "scripts" / "rasa-serve.sh")],
+            cwd=PROJECT_ROOT, env={**self.env(), **serving}, stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, name: str, url: str, timeout: float = 240.0) -> None:
         deadline = time.monotonic() + timeout
