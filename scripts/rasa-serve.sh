@@ -1,22 +1,39 @@
-#!/usr/bin/env bash
-# Start the Rasa server the one way the product runs it: on loopback unless RASA_HOST opens it, its HTTP API only
-# with a token, browsers only from the web app's origins. make run (scripts/run.sh) and the test stack
-# (tests/stack.py) both start Rasa through this script, so the tests exercise the command the product runs.
-#   RASA_AUTH_TOKEN   required: the HTTP API's token
-#   WEB_ORIGINS       required: the origins browsers load the trainee page from, space-separated ('*' is refused)
-#   RASA_ENDPOINTS    required: the endpoints file (`bot endpoints --out FILE` writes it from the environment)
-#   RASA_HOST (127.0.0.1), RASA_PORT (5005), RASA_CREDENTIALS (credentials.yml),
-#   RASA_MODEL (models/service-trainer.tar.gz), RASA_BIN (.venv-rasa/bin/rasa)
-set -euo pipefail
-set -f  # WEB_ORIGINS is split into words, never globbed
-refuse() { printf 'rasa-serve: %s\n' "$*" >&2; exit 2; }
-[ -n "${RASA_AUTH_TOKEN:-}" ] || refuse "RASA_AUTH_TOKEN is not set: Rasa's HTTP API is never served without a token"
-[ -n "${WEB_ORIGINS:-}" ] || refuse "WEB_ORIGINS is not set: name the web app's origin(s), e.g. http://127.0.0.1:8000"
+#!/bin/sh
+# Start the Rasa server the one way the product runs it: make run (scripts/run.sh), the test stack (tests/stack.py),
+# the Rasa image (deploy/Dockerfile.rasa) and the Helm values all start Rasa through this script, so the tests
+# exercise the command a deployment runs. The HTTP API only with a token, CORS only for the web app's origins,
+# the project's channels and endpoints, loopback unless told.
+#   RASA_AUTH_TOKEN   required: the token of Rasa's HTTP API (never started without one)
+#   WEB_ORIGINS       the origins browsers load the trainee page from, space-separated; never '*'
+#                     (default: the web app on 127.0.0.1 and localhost, as make run)
+#   RASA_HOST         the interface to listen on (default 127.0.0.1: loopback unless told; containers set 0.0.0.0)
+#   RASA_PORT, RASA_MODEL, RASA_ENDPOINTS, RASA_CREDENTIALS   (defaults: 5005, models/service-trainer.tar.gz,
+#                     endpoints.yml, credentials.yml, relative to the working directory)
+#   RASA_BIN          the rasa command (default: .venv-rasa/bin/rasa when there is one, else rasa on the PATH)
+# Further arguments are passed to `rasa run`.
+set -eu
+set -f  # WEB_ORIGINS is split on spaces, never globbed
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  echo "rasa-serve: RASA_AUTH_TOKEN is not set; Rasa's HTTP API is never started without a token" >&2
+  exit 2
+fi
+WEB_PORT=${WEB_PORT:-8000}
+WEB_ORIGINS=${WEB_ORIGINS:-"http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT"}
 for origin in $WEB_ORIGINS; do
-  [ "$origin" != "*" ] || refuse "WEB_ORIGINS may not be '*': name the web app's origin(s)"
+  case "$origin" in
+    *'*'*) echo "rasa-serve: WEB_ORIGINS must name the web app's origins, not '$origin'" >&2; exit 2 ;;
+  esac
 done
-[ -n "${RASA_ENDPOINTS:-}" ] || refuse "RASA_ENDPOINTS is not set: write one with 'python -m bot endpoints --out FILE'"
+endpoints=${RASA_ENDPOINTS:-endpoints.yml}
+if [ ! -f "$endpoints" ]; then
+  echo "rasa-serve: no endpoints file $endpoints: mount the one \`python -m bot endpoints\` writes, or set RASA_ENDPOINTS" >&2
+  exit 2
+fi
+rasa=${RASA_BIN:-rasa}
+[ -n "${RASA_BIN:-}" ] || [ ! -x .venv-rasa/bin/rasa ] || rasa=.venv-rasa/bin/rasa
+# --auth-token=VALUE: a generated token may begin with '-', which `--auth-token VALUE` would take for an option.
 # shellcheck disable=SC2086 # WEB_ORIGINS is a list of origins
-exec "${RASA_BIN:-.venv-rasa/bin/rasa}" run -i "${RASA_HOST:-127.0.0.1}" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
-  --cors $WEB_ORIGINS --port "${RASA_PORT:-5005}" --model "${RASA_MODEL:-models/service-trainer.tar.gz}" \
-  --endpoints "$RASA_ENDPOINTS" --credentials "${RASA_CREDENTIALS:-credentials.yml}"
+exec "$rasa" run -i "${RASA_HOST:-127.0.0.1}" --port "${RASA_PORT:-5005}" \
+  --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors $WEB_ORIGINS \
+  --model "${RASA_MODEL:-models/service-trainer.tar.gz}" \
+  --endpoints "$endpoints" --credentials "${RASA_CREDENTIALS:-credentials.yml}" "$@"

@@ -55,7 +55,7 @@ own_session=""; command -v setsid >/dev/null 2>&1 && own_session=setsid
 $own_session .venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
 $own_session .venv/bin/python -m bot web --host "$WEB_HOST" --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
 RASA_HOST=$RASA_HOST RASA_PORT=$RASA_PORT WEB_ORIGINS=$WEB_ORIGINS RASA_ENDPOINTS=$RASA_ENDPOINTS \
-  $own_session bash scripts/rasa-serve.sh > var/log/rasa.log 2>&1 & pids+=($!)
+  $own_session sh scripts/rasa-serve.sh > var/log/rasa.log 2>&1 & pids+=($!)
 
 wait_for() {  # name url pid
   local name=$1 url=$2 pid=$3

@@ -91,7 +91,7 @@ class Stack:
         serving = {"RASA_BIN": str(RASA), "RASA_PORT": str(port or self.rasa_port), "RASA_MODEL": str(MODEL), "WEB_ORIGINS": self.web_url,
                    "RASA_ENDPOINTS": str(endpoints), "RASA_CREDENTIALS": str(self.credentials)}
         self.processes[name] = subprocess.Popen(  # the product's own start command (make run's): loopback, token, origins
-            ["bash", str(PROJECT_ROOT / "scripts" / "rasa-serve.sh")],
+            ["sh", str(PROJECT_ROOT / "scripts" / "rasa-serve.sh")],
             cwd=PROJECT_ROOT, env={**self.env(), **serving}, stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, name: str, url: str, timeout: float = 240.0) -> None:

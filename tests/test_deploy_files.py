@@ -1,7 +1,7 @@
 """The deployment files (deploy/): never an open Rasa API, and the same Rasa configuration as make run.
 
 No Docker or Kubernetes here, so nothing is deployed: the files are read, the Helm chart's rendering of the Rasa
-endpoints is emulated from its templates (rasa chart 1.17.3, docs/deploy.md), and deploy/rasa-serve.sh is run
+endpoints is emulated from its templates (rasa chart 1.17.3, docs/deploy.md), and scripts/rasa-serve.sh is run
 with a stand-in `rasa` that records its arguments.
 """
 
@@ -20,6 +20,8 @@ from bot.rasa_endpoints import SERIAL_REDIS_LOCK_STORE, endpoints
 from bot.settings import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
+#: the one start of the Rasa server (make run, the test stack, the image, the Helm values).
+SERVE = PROJECT_ROOT / "scripts" / "rasa-serve.sh"
 YAML_FILES = sorted([*DEPLOY.glob("*.yml"), *DEPLOY.glob("helm/*.yaml")])
 TEXT_FILES = [*sorted(p for p in DEPLOY.rglob("*") if p.is_file()), PROJECT_ROOT / "scripts" / "run.sh"]
 
@@ -65,9 +67,9 @@ def test_every_enable_api_comes_with_an_auth_token() -> None:
 
 def test_the_rasa_image_starts_as_make_run_does() -> None:
     dockerfile = (DEPLOY / "Dockerfile.rasa").read_text(encoding="utf-8")
-    assert "COPY deploy/rasa-serve.sh /usr/local/bin/rasa-serve" in dockerfile
+    assert "COPY scripts/rasa-serve.sh /usr/local/bin/rasa-serve" in dockerfile
     assert dockerfile.rstrip().splitlines()[-1] == 'CMD ["rasa-serve"]'
-    serve = (DEPLOY / "rasa-serve.sh").read_text(encoding="utf-8")
+    serve = SERVE.read_text(encoding="utf-8")
     for option in ("--enable-api", "--auth-token", "--cors", "--credentials", "--endpoints"):
         assert option in serve
 
@@ -176,7 +178,7 @@ def test_migrate_job_and_web_app_manifests() -> None:
 
 
 def serve(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """Run deploy/rasa-serve.sh with a stand-in `rasa` that writes down its arguments."""
+    """Run scripts/rasa-serve.sh with a stand-in `rasa` that writes down its arguments."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     record = tmp_path / "args"
@@ -185,7 +187,7 @@ def serve(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[str],
     fake.chmod(0o755)
     record.unlink(missing_ok=True)
     base = {"PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    result = subprocess.run(["/bin/sh", str(DEPLOY / "rasa-serve.sh")], cwd=tmp_path, env={**base, **env},
+    result = subprocess.run(["/bin/sh", str(SERVE)], cwd=tmp_path, env={**base, **env},
                             capture_output=True, text=True, timeout=30)
     return result, record.read_text(encoding="utf-8").splitlines() if record.exists() else []
 
@@ -197,7 +199,7 @@ def test_rasa_serve_runs_rasa_with_a_token_and_the_web_origins_only(tmp_path: Pa
     assert args[:3] == ["run", "-i", "127.0.0.1"]  # loopback unless told
     cors = args.index("--cors")
     assert args[cors + 1:cors + 3] == ["https://a.example", "https://b.example"]
-    assert args[args.index("--auth-token") + 1] == "s3cret" and "--enable-api" in args
+    assert "--auth-token=s3cret" in args and "--enable-api" in args
     assert args[args.index("--credentials") + 1] == "credentials.yml"
     assert args[args.index("--endpoints") + 1] == "endpoints.yml"
     result, args = serve(tmp_path, RASA_AUTH_TOKEN="s3cret", RASA_HOST="0.0.0.0")

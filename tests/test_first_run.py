@@ -40,35 +40,10 @@ def test_make_run_migrates_before_it_starts_the_services() -> None:
 
 
 def test_make_run_and_the_test_stack_start_rasa_the_same_way() -> None:
-    """The hardening tests (token, origins, loopback) run against Rasa as make run starts it: one script for both."""
+    """The hardening tests (token, origins, loopback) run against Rasa as make run starts it: one script for both
+    (its arguments and refusals: tests/test_deploy_files.py)."""
     assert "rasa run" not in (PROJECT_ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
     assert '"rasa-serve.sh"' in (PROJECT_ROOT / "tests" / "stack.py").read_text(encoding="utf-8")
-
-
-def serve(**env: str) -> subprocess.CompletedProcess[str]:
-    """scripts/rasa-serve.sh with only these settings; RASA_BIN is `echo`, so nothing starts and the command shows."""
-    settings = {"PATH": os.environ["PATH"], "RASA_BIN": "echo", **env}
-    return subprocess.run(["bash", "scripts/rasa-serve.sh"], cwd=PROJECT_ROOT, env=settings, capture_output=True, text=True, timeout=30)
-
-
-def test_rasa_is_served_on_loopback_with_a_token_and_only_the_named_origins() -> None:
-    started = serve(RASA_AUTH_TOKEN="-starts-with-a-dash", WEB_ORIGINS="http://127.0.0.1:8000 http://localhost:8000",
-                    RASA_ENDPOINTS="var/endpoints.yml")
-    assert started.returncode == 0, started.stderr
-    assert started.stdout.split() == [
-        "run", "-i", "127.0.0.1", "--enable-api", "--auth-token=-starts-with-a-dash", "--cors", "http://127.0.0.1:8000",
-        "http://localhost:8000", "--port", "5005", "--model", "models/service-trainer.tar.gz", "--endpoints",
-        "var/endpoints.yml", "--credentials", "credentials.yml"]
-
-
-def test_rasa_is_never_served_without_a_token_or_to_every_origin() -> None:
-    ready = {"RASA_AUTH_TOKEN": "t", "WEB_ORIGINS": "http://127.0.0.1:8000", "RASA_ENDPOINTS": "e.yml"}
-    for missing, says in (("RASA_AUTH_TOKEN", "never served without a token"), ("WEB_ORIGINS", "name the web app's origin"),
-                          ("RASA_ENDPOINTS", "bot endpoints --out")):
-        refused = serve(**{k: v for k, v in ready.items() if k != missing})
-        assert refused.returncode == 2 and says in refused.stderr and not refused.stdout
-    everyone = serve(**{**ready, "WEB_ORIGINS": "http://127.0.0.1:8000 *"})
-    assert everyone.returncode == 2 and "may not be '*'" in everyone.stderr and not everyone.stdout
 
 
 def test_a_local_secret_is_generated_once_owner_only_and_shared(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
