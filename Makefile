@@ -78,4 +78,4 @@ bench-full: bench ## also the load (50 trainees at once) and start-up (fresh clo
 	$(PY) -m bench.startup
 
 clean: ## remove trained models, local databases and caches (keeps the environments)
-	rm -rf models/*.tar.gz models/.trained var/*.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf models/*.tar.gz models/.trained models/.rasa-data var/*.db .pytest_cache .mypy_cache .ruff_cache

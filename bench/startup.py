@@ -15,6 +15,7 @@ import os
 import queue
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,9 +54,9 @@ class Start:
     phases: list[tuple[str, float]] = field(default_factory=list)
     #: seconds from launch until /start and one trainee line were answered.
     first_reply: float | None = None
-    #: how it stopped on Ctrl-C: the exit code, and seconds from SIGINT to exit.
-    exit_code: int | None = None
+    #: how it stopped on Ctrl-C: seconds from SIGINT to exit, and whether the three ports were free again.
     stop_seconds: float = 0.0
+    ports_freed: bool = False
     output: list[str] = field(default_factory=list)
 
     @property
@@ -103,12 +104,20 @@ def run_once(clone: Path, env: dict[str, str]) -> Start:
         stopping = time.monotonic()
         os.killpg(process.pid, signal.SIGINT)
         try:
-            start.exit_code = process.wait(timeout=60)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            start.exit_code = process.wait()
+            process.wait()
         start.stop_seconds = time.monotonic() - stopping
+        start.ports_freed = not any(_listening(int(env[port])) for port in ("RASA_PORT", "ACTION_PORT", "WEB_PORT"))
     return start
+
+
+def _listening(port: int) -> bool:
+    """Whether something still answers on this loopback port."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def report(first: Start, warm: Start, commit: str, machine: str) -> str:
@@ -129,12 +138,13 @@ def report(first: Start, warm: Start, commit: str, machine: str) -> str:
         f"| first `make run`: a trainee's first line answered | {seconds(first.first_reply)} | | |",
         f"| warm start: services answering | {seconds(warm.ready)} | < 60 s | {verdict(warm.ready, WARM_START_TARGET)} |",
         f"| warm start: a trainee's first line answered | {seconds(warm.first_reply)} | | |",
-        f"| Ctrl-C: all three stopped (exit code {warm.exit_code}) | {warm.stop_seconds:.1f} s | | |", ""])
+        f"| Ctrl-C: all three stopped, their ports free again | {warm.stop_seconds:.1f} s | | "
+        f"{'yes' if warm.ports_freed and first.ports_freed else '**no**'} |", ""])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Time a first and a warm `make run` in a fresh clone and write the report."""
-    from bench.__main__ import commit, machine
+    from bench.__main__ import machine
 
     parser = argparse.ArgumentParser(prog="python -m bench.startup")
     parser.add_argument("--keep", action="store_true", help="keep the clone (its var/log) for a look afterwards")
@@ -142,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="trainer-startup-"))
     clone = workdir / "clone"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(PROJECT_ROOT), str(clone)], check=True)
+    cloned = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True, check=True).stdout.strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith(PRODUCT_SETTINGS)}
     env.update(PIP_CACHE_DIR=str(workdir / "pip-cache"), RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()),
                WEB_PORT=str(free_port()), ADMIN_PASSWORD="bench-startup-admin")
@@ -153,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {clone}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    text = report(first, warm, commit(), machine())
+    text = report(first, warm, cloned, machine())
     write_section(text, section=SECTION)
     print(text)
     return 0

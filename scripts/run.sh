@@ -22,9 +22,6 @@ if [ -z "${RASA_ENDPOINTS:-}" ]; then
   .venv/bin/python -m bot endpoints --out var/endpoints.yml
   RASA_ENDPOINTS=var/endpoints.yml
 fi
-# Migrate once, before the services start: they only check the revision.
-.venv/bin/python -m bot db upgrade
-
 # Rasa's HTTP API needs a token and the action server only answers Rasa: both come from the environment,
 # else from var/secrets/ (generated on first use, owner-only).
 export RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(.venv/bin/python -m bot secret RASA_AUTH_TOKEN)}
@@ -34,8 +31,6 @@ export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -m bot secr
 RASA_HOST=${RASA_HOST:-127.0.0.1}
 WEB_HOST=${WEB_HOST:-127.0.0.1}
 WEB_ORIGINS=${WEB_ORIGINS:-"http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT"}
-# A first admin when there is none (password from ADMIN_PASSWORD, else generated and printed once).
-.venv/bin/python -m bot users ensure-admin
 source scripts/slack-env.sh
 
 pids=()
@@ -52,10 +47,16 @@ trap stop EXIT
 
 # Each child in its own session, so Ctrl-C reaches only this script, which stops them in order.
 own_session=""; command -v setsid >/dev/null 2>&1 && own_session=setsid
-$own_session .venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-$own_session .venv/bin/python -m bot web --host "$WEB_HOST" --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
+# Rasa first: loading its model is the longest wait, and it never touches the app's tables (its tracker store is
+# its own database), so it loads while the app's database is migrated.
 RASA_HOST=$RASA_HOST RASA_PORT=$RASA_PORT WEB_ORIGINS=$WEB_ORIGINS RASA_ENDPOINTS=$RASA_ENDPOINTS \
   $own_session sh scripts/rasa-serve.sh > var/log/rasa.log 2>&1 & pids+=($!)
+# Migrate once, before the app's services start: they only check the revision.
+.venv/bin/python -m bot db upgrade
+# A first admin when there is none (password from ADMIN_PASSWORD, else generated and printed once).
+.venv/bin/python -m bot users ensure-admin
+$own_session .venv/bin/python -m bot.actions_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
+$own_session .venv/bin/python -m bot web --host "$WEB_HOST" --port "$WEB_PORT" > var/log/web.log 2>&1 & pids+=($!)
 
 wait_for() {  # name url pid
   local name=$1 url=$2 pid=$3
@@ -66,10 +67,10 @@ wait_for() {  # name url pid
   done
   say "$name did not come up in 3 minutes; see var/log/$name.log"; return 1
 }
-say "starting the action server, the web app and Rasa (loading the model takes about 30 s)..."
-wait_for actions "http://127.0.0.1:$ACTION_PORT/health" "${pids[0]}"
-wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[1]}"
-wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "${pids[2]}"
+say "starting Rasa, the action server and the web app (loading Rasa's model takes about 30 s)..."
+wait_for actions "http://127.0.0.1:$ACTION_PORT/health" "${pids[1]}"
+wait_for web "http://127.0.0.1:$WEB_PORT/health" "${pids[2]}"
+wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "${pids[0]}"
 cat >&2 <<MSG
 
   Trainee page:   http://127.0.0.1:$WEB_PORT/   (sign in; coaches: /coach, admins: /admin)
@@ -81,7 +82,7 @@ cat >&2 <<MSG
 
 MSG
 # If one process dies, say which and keep the others up: the trainee page explains what is down.
-names=(actions web rasa)
+names=(rasa actions web)
 alive=("${pids[@]}")
 while [ "${#alive[@]}" -gt 0 ]; do
   wait -n "${alive[@]}" 2>/dev/null || true
