@@ -84,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--actions", default="actions", help="the package holding the actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.settings import SERVING_MODEL_THREADS
+
+    os.environ.setdefault("MODEL_THREADS", SERVING_MODEL_THREADS)
 
     from rasa_sdk.endpoint import create_app
     from rasa_sdk.executor import ActionExecutor

@@ -78,6 +78,9 @@ class Settings:
     action_server_token: str = field(default_factory=lambda: local_secret("ACTION_SERVER_TOKEN"))
     # The longest message the customer listens to (the page stops at the same length; Rasa's NLU reads no more).
     max_message_chars: int = field(default_factory=lambda: int(os.environ.get("MAX_MESSAGE_CHARS", "1000")))
+    # Threads the sentence encoder (torch) uses in this process; 0: torch's default (every core), as batch commands
+    # (bot label, bot skills fit) want. The action server defaults to one (SERVING_MODEL_THREADS).
+    model_threads: int = field(default_factory=lambda: max(0, int(os.environ.get("MODEL_THREADS", "0"))))
     # How long the trainee's page waits for the customer before saying something is wrong.
     reply_timeout_seconds: float = field(default_factory=lambda: float(os.environ.get("REPLY_TIMEOUT_SECONDS", "15")))
     web_port: int = field(default_factory=lambda: int(os.environ.get("WEB_PORT", "8000")))
@@ -106,6 +109,12 @@ class Settings:
     # Sent as a Bearer token when set; never logged.
     customer_voice_key: str | None = field(default_factory=lambda: os.environ.get("CUSTOMER_VOICE_KEY", "").strip() or None,
                                              repr=False)
+
+
+#: The action server's encoder threads unless MODEL_THREADS says otherwise: it shares the cores with Rasa and the
+#: web app, and two torch threads that wait for each other on busy cores made an encoding about 15 times slower
+#: (docs/benchmarks.md, "Where a turn's time goes"). Raise it where the action server has cores of its own.
+SERVING_MODEL_THREADS = "1"
 
 
 @lru_cache(maxsize=1)

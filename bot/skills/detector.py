@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -118,6 +119,10 @@ def load_thresholds(path: Path) -> dict[str, float]:
     return thresholds
 
 
+#: customer messages whose reading the detector keeps (a few hundred conversations' worth).
+HEARD_KEPT = 4096
+
+
 class SkillDetector:
     """Detects skills in trainee messages; build one per process with :func:`get_detector`."""
 
@@ -129,6 +134,8 @@ class SkillDetector:
         self.thresholds = thresholds
         self.reflection_form = reflection_form
         self._cache: dict[tuple[str, ...], np.ndarray] = {}
+        #: what each customer message gives a restatement (read once per process, not again every turn).
+        self._heard: OrderedDict[str, Heard] = OrderedDict()
         kept = [e for e in examples if e.label in MEANING_LABELS or e.label == "none"]
         self.example_labels = np.array([e.label for e in kept])
         self.example_vectors = self._encode([e.text for e in kept]) if kept else np.zeros((0, 384))
@@ -187,14 +194,18 @@ class SkillDetector:
         return found, readings, messages
 
     def _hear(self, messages: set[str]) -> dict[str, Heard]:
-        """What each customer message gives a restatement to be checked against (each read once)."""
-        unique = sorted(messages)
+        """What each customer message gives a restatement to be checked against: each read once per process (a
+        conversation's earlier messages come back every turn), the most recent HEARD_KEPT kept."""
+        unique = sorted(m for m in messages if m not in self._heard)
         analyses = understand_many(unique)  # read once: content words, feelings and the words said from the trainee's side
         vectors = self._encode([swap_person(a) for a in analyses])
-        return {
-            message: Heard(1, frozenset(content_lemmas(a.doc)), families_of(a), vectors[i : i + 1])
-            for i, (message, a) in enumerate(zip(unique, analyses, strict=True))
-        }
+        for i, (message, a) in enumerate(zip(unique, analyses, strict=True)):
+            self._heard[message] = Heard(1, frozenset(content_lemmas(a.doc)), families_of(a), vectors[i : i + 1])
+        for message in messages:
+            self._heard.move_to_end(message)
+        while len(self._heard) > HEARD_KEPT:
+            self._heard.popitem(last=False)
+        return {message: self._heard[message] for message in messages}
 
     def judge_promises(self, detections: Sequence[Detection], realistic: Sequence[str], overpromises: Sequence[str]) -> list[Detection]:
         """Judge promises against what this scenario declares: an expectation that all but repeats one of its

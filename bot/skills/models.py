@@ -51,8 +51,11 @@ def encoder() -> SentenceTransformer:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        import torch
         from sentence_transformers import SentenceTransformer
 
+        if get_settings().model_threads:
+            torch.set_num_threads(get_settings().model_threads)
         return SentenceTransformer(path, device="cpu")
 
 
