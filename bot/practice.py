@@ -22,6 +22,7 @@ from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
 from bot.store.db import DatabaseUnavailable, check_revision, session_scope, with_retries
+from bot.store.models import as_utc
 
 log = logging.getLogger(__name__)
 #: The sender id column's length (the app tables and Rasa's tracker store alike).
@@ -272,9 +273,7 @@ def seconds_since(moment: datetime | None) -> float:
     """Seconds from a stored time (naive times are UTC, as SQLite returns them) to now."""
     if moment is None:
         return 0.0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
+    return max(0.0, (datetime.now(UTC) - as_utc(moment)).total_seconds())
 
 
 def _own_session(db: Any, session_id: str, sender_id: str) -> Any:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tests.coach_data import GOOD_VISIT, store_session
 from tests.web_client import add_users, client, csrf, sign_in
@@ -52,3 +52,19 @@ def test_csv_json_and_xapi_exports(temp_db: str) -> None:
     with client() as web:
         sign_in(web, "robin")
         assert web.get("/coach/export.csv").status_code == 403
+
+
+def test_export_times_carry_their_zone_even_on_sqlite(temp_db: str) -> None:
+    assert temp_db.startswith("sqlite"), "SQLite hands back naive datetimes: the case to guard"
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"))
+    store_session("robin", GOOD_VISIT, started=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    with client() as web:
+        sign_in(web, "casey")
+        statements = web.get("/coach/export.xapi.json").json()
+        assert statements
+        for statement in statements:
+            moment = datetime.fromisoformat(statement["timestamp"])
+            assert moment.utcoffset() == timedelta(0), statement["timestamp"]
+        data = web.get("/coach/export.json").json()
+        assert data[0]["started_at"] == "2026-11-02T09:00:00+00:00"
+        assert datetime.fromisoformat(data[0]["ended_at"]).tzinfo is not None
