@@ -27,12 +27,17 @@ def alembic(url: str) -> Config:
     return config
 
 
+#: A trainee name longer than a username (64 characters): its account gets the first 64, and its sessions.
+LONG_NAME = "Alexandra " + "Montgomery-" * 6 + "Smythe of the Night Shift"
+OLD_TRAINEES = ["Sam Lee", "sam lee", "Robin", "Robin", LONG_NAME, LONG_NAME.upper()]
+
+
 def migrate_with_old_sessions(url: str) -> None:
     """A database at revision 0001 with sessions stored under trainee names, then upgraded."""
     command.upgrade(alembic(url), "0001")
     engine = create_engine(url)
     with engine.begin() as connection:
-        for trainee in ["Sam Lee", "sam lee", "Robin", "Robin"]:
+        for trainee in OLD_TRAINEES:
             connection.execute(text(
                 "INSERT INTO practice_sessions (id, sender_id, trainee, channel, scenario_id, difficulty, started_at) "
                 "VALUES (:id, :sender, :trainee, 'rest', 'cafe_late_order', 'patient', :at)"),
@@ -47,8 +52,9 @@ def check_sessions_attached(url: str) -> None:
         users = dict(connection.execute(text("SELECT lower(username), id FROM users")).all())
         owned = connection.execute(text("SELECT trainee, user_id FROM practice_sessions")).all()
     engine.dispose()
-    assert set(users) == {"sam lee", "robin"}
-    assert all(user_id == users[trainee.lower()] for trainee, user_id in owned), "every stored session keeps its trainee"
+    assert set(users) == {"sam lee", "robin", LONG_NAME[:64].lower()} and len(LONG_NAME) > 64
+    assert len(owned) == len(OLD_TRAINEES)
+    assert all(user_id == users[trainee[:64].lower()] for trainee, user_id in owned), "every stored session keeps its trainee"
 
 
 def test_the_accounts_migration_attaches_stored_sessions_to_accounts(tmp_path: Path) -> None:
