@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from fastapi import Depends, Request
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
 from bot import practice
+from bot.store import accounts
+from bot.store.db import get_db, session_scope
+from bot.web.app import create_app
+from bot.web.auth import sign_in as sign_in_verified
 from tests.web_client import add_users, charts_in, client, csrf, csrf_in, sign_in
 
 
@@ -157,6 +165,32 @@ def test_sign_in_attempts_are_rate_limited(temp_db: str) -> None:
             assert web.post("/login", data={"username": "dana", "password": "wrong-guess", "csrf_token": token}).status_code == 401
         blocked = web.post("/login", data={"username": "dana", "password": "correct horse battery", "csrf_token": token})
         assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+
+
+def test_sign_in_is_the_seam_a_single_sign_on_callback_calls(temp_db: str) -> None:
+    add_users(("oidc-user", "coach", None), ("gone", "trainee", None))
+    with session_scope() as db:
+        gone = accounts.find_user(db, "gone")
+        assert gone is not None
+        accounts.update_user(db, gone.id, active=False)
+    app = create_app()
+
+    @app.get("/sso/callback")
+    def callback(request: Request, username: str, db: Session = Depends(get_db)) -> dict[str, str]:
+        user = accounts.find_user(db, username)  # as a callback would, after verifying the provider's token
+        assert user is not None
+        sign_in_verified(request, user)
+        return {"signed_in": user.username}
+
+    with TestClient(app) as web:
+        before = csrf_in(web.get("/login").text)
+        assert web.get("/sso/callback?username=oidc-user").json() == {"signed_in": "oidc-user"}
+        assert web.get("/coach").status_code == 200, "signed in without a password"
+        assert web.get("/api/me").json()["csrf_token"] != before, "a new session, with a new CSRF token"
+        web.cookies.clear()
+        refused = web.get("/sso/callback?username=gone")
+        assert refused.status_code == 403 and "deactivated" in refused.text
+        assert web.get("/practice", follow_redirects=False).status_code == 303
 
 
 def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:

@@ -2,8 +2,9 @@
 
 The cookie holds a small JSON object (the account id, a CSRF token, when it was issued) signed
 with HMAC-SHA256; it is HttpOnly and SameSite=Lax. The secret comes from SESSION_SECRET, or is
-generated once and kept in var/secrets/session_secret. A single sign-on provider (OIDC) would plug in
-beside `sign_in`: it only has to put an account id into the session.
+generated once and kept in var/secrets/session_secret. `sign_in` is the one call that signs a verified
+account in: the password form uses it, and a single sign-on (OIDC) callback would call it too, once it
+has verified the provider's token and found the matching account (docs/coach-console.md).
 """
 
 from __future__ import annotations
@@ -91,6 +92,16 @@ def replace_session(request: Request, data: dict[str, object]) -> None:
     """Swap this request's session (sign-in, sign-out): the middleware sends the new cookie."""
     request.state.session = data
     request.state.session_changed = True
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Sign in an account whose identity was verified (by its password, or by a single sign-on provider).
+
+    The visitor gets a new session, and with it a new CSRF token; a deactivated account is refused (403).
+    """
+    if not user.active:
+        raise HTTPException(403, "This account is deactivated. Ask an admin to activate it.")
+    replace_session(request, new_session(user.id))
 
 
 def csrf_token(request: Request) -> str:
