@@ -167,6 +167,29 @@ def test_sign_in_attempts_are_rate_limited(temp_db: str) -> None:
         assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
 
 
+def test_one_usernames_failures_do_not_lock_out_others_from_the_same_address(temp_db: str) -> None:
+    add_users(("dana", "trainee", None), ("lee", "trainee", None))
+    with client() as web:  # every request comes from one address, as behind a reverse proxy
+        token = csrf_in(web.get("/login").text)
+        for name in ("dana", "kit", "max", "ode"):
+            for _ in range(5):
+                web.post("/login", data={"username": name, "password": "wrong-guess", "csrf_token": token})
+        assert web.post("/login", data={"username": "dana", "password": "correct horse battery",
+                                        "csrf_token": token}).status_code == 429, "the per-username limit still holds"
+        sign_in(web, "lee")  # 20 failures by others from this address have not locked Lee out
+
+
+def test_the_looser_per_address_limit_still_stops_one_address_trying_many_names() -> None:
+    from bot.web.auth import SignInLimiter
+
+    limiter = SignInLimiter(per_account=5, per_address=8)
+    for n in range(8):
+        limiter.failed(f"name{n}", "10.0.0.1")
+    assert limiter.wait_seconds("someone-else", "10.0.0.1") > 0
+    assert limiter.wait_seconds("someone-else", "10.0.0.2") == 0, "another address is not affected"
+    assert limiter.wait_seconds("name1", "10.0.0.2") == 0, "nor the same username from another address"
+
+
 def test_sign_in_is_the_seam_a_single_sign_on_callback_calls(temp_db: str) -> None:
     add_users(("oidc-user", "coach", None), ("gone", "trainee", None))
     with session_scope() as db:
