@@ -86,6 +86,14 @@ def records(db: Session, session_ids: Sequence[str]) -> list[SessionExport]:
     return out
 
 
+def capped_note(held: int, total: int) -> str | None:
+    """What to tell the coach when an export holds fewer sessions than matched (None when it holds them all)."""
+    if held >= total:
+        return None
+    return (f"An export holds at most {held:,} sessions, the newest, and {total:,} match these filters: "
+            "narrow them (for example by date) to export the rest.")
+
+
 def _cell(value: object) -> str:
     """A CSV cell; one a spreadsheet would run as a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)

@@ -126,10 +126,26 @@ def list_sessions(db: Session, viewer: User, f: SessionFilters) -> SessionPage:
     return SessionPage(rows, total, page, pages)
 
 
-def matching_session_ids(db: Session, viewer: User, f: SessionFilters, limit: int = 5000) -> list[str]:
-    """Every matching session id (for exports), newest first."""
+@dataclass(frozen=True)
+class Matching:
+    """The matching session ids for an export, newest first, at most `limit` of them; `total` is how many matched."""
+
+    ids: list[str]
+    total: int
+
+    @property
+    def capped(self) -> bool:
+        """Whether more sessions matched than the export holds."""
+        return self.total > len(self.ids)
+
+
+def matching_session_ids(db: Session, viewer: User, f: SessionFilters, limit: int) -> Matching:
+    """The matching session ids (for exports), newest first, at most `limit` (1 or more); and how many matched in all."""
+    limit = max(1, limit)
     query = _filtered(visible(_base(), viewer), f).with_only_columns(PracticeSession.id)
-    return list(db.scalars(query.order_by(PracticeSession.started_at.desc()).limit(limit)))
+    ids = list(db.scalars(query.order_by(PracticeSession.started_at.desc(), PracticeSession.id).limit(limit + 1)))
+    total = len(ids) if len(ids) <= limit else int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    return Matching(ids[:limit], total)
 
 
 def scenario_and_team_choices(db: Session, viewer: User) -> tuple[list[str], list[str]]:
