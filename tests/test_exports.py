@@ -77,14 +77,14 @@ def test_an_export_says_when_it_holds_fewer_sessions_than_matched(temp_db: str, 
     monkeypatch.setenv("EXPORT_MAX_SESSIONS", "2")
     get_settings.cache_clear()
     add_users(("casey", "coach", "A"), ("robin", "trainee", "A"))
-    first, second, third = (store_session("robin", GOOD_VISIT, started=datetime(2026, 11, day, 9, tzinfo=UTC)) for day in (1, 2, 3))
+    oldest, second, third = (store_session("robin", GOOD_VISIT, started=datetime(2026, 11, day, 9, tzinfo=UTC)) for day in (1, 2, 3))
     with client() as web:
         sign_in(web, "casey")
         for path in ("/coach/export.csv", "/coach/export.json", "/coach/export.xapi.json"):
             response = web.get(path)
             assert response.headers["x-export-sessions"] == "2" and response.headers["x-export-matching"] == "3", path
             assert "at most 2 sessions, the newest, and 3 match" in response.headers["x-export-capped"], path
-        assert [s["session_id"] for s in web.get("/coach/export.json").json()] == [third, second]
+        assert [s["session_id"] for s in web.get("/coach/export.json").json()] == [third, second], f"not {oldest}"
         assert "at most 2 sessions, the newest, and 3 match these filters" in web.get("/coach").text
         narrowed = web.get("/coach/export.csv?from=2026-11-02")
         assert narrowed.headers["x-export-sessions"] == "2" and "x-export-capped" not in narrowed.headers
