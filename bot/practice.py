@@ -23,6 +23,7 @@ from bot.settings import get_settings
 from bot.store import repository
 from bot.store.db import DatabaseUnavailable, check_revision, session_scope, with_retries
 from bot.store.models import as_utc
+from bot.store.text import storable
 
 log = logging.getLogger(__name__)
 #: The sender id column's length (the app tables and Rasa's tracker store alike).
@@ -213,13 +214,6 @@ def too_long(length: int, limit: int) -> str:
     """The coach's reply to a message longer than the customer listens to."""
     return (f"That message is {length:,} characters long; the customer listens to at most {limit:,} at a time. "
             "It is saved in the transcript, but the customer did not hear it: please say it again in fewer words.")
-
-
-def storable(text: str) -> str:
-    """The text as every database can keep it: NUL characters and unpaired surrogates become U+FFFD."""
-    if "\x00" not in text and text.isascii():
-        return text
-    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest",

@@ -205,3 +205,34 @@ def test_corrections_export_writes_the_label_format(teams: dict[str, str]) -> No
                          "context": ["I've been waiting twenty minutes and my order is wrong.", "Well, at least someone noticed."],
                          "labels": ["thank"]}]
     assert [e["id"] for e in export("--all-reviewed")] == [f"{session}:{i}" for i in (1, 3, 5)]
+
+
+def test_coach_text_with_nul_and_lone_surrogates_is_stored_cleaned_and_shown(teams: dict[str, str]) -> None:
+    from bot.store import accounts, repository, reviews
+    from bot.store.db import session_scope
+
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        turn_id = re.findall(r'id="turn-1" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{session}").text)[0]
+        # A NUL, and the bytes of a lone surrogate (which the form parser reads as U+FFFD), as a browser could send them.
+        body = f"turn_id={turn_id}&text=Great%00opener%ED%A0%80!&csrf_token={csrf(web)}"
+        sent = web.post(f"/coach/sessions/{session}/comments", content=body,
+                        headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+        assert sent.status_code == 303
+        web.post(f"/coach/sessions/{session}/note", data={"note": "Calm\x00 and clear", "csrf_token": csrf(web)})
+        page = web.get(f"/coach/sessions/{session}").text
+        assert "Great\ufffdopener\ufffd" in page and "Calm\ufffd and clear" in page and "\x00" not in page
+    with session_scope() as db:
+        stored = repository.get_session(db, session)
+        coach = accounts.find_user(db, "casey")
+        assert stored is not None and coach is not None
+        turn = stored.turns[1]
+        # Straight to the store, as a script or another channel could: lone surrogates too.
+        comment = reviews.add_comment(db, turn, coach, " a\x00b\ud800c\udfff ")
+        correction = reviews.add_correction(db, turn, coach, "thank", "add", "why\x00\udc80")
+        note = reviews.save_review(db, session, coach, "note\ud83d\x00")
+        assert (comment.text, correction.reason, note.note) == ("a\ufffdb\ufffdc\ufffd", "why\ufffd\ufffd", "note\ufffd\ufffd")
+        texts = [c.text for c in reviews.comments_by_turn(db, session)[turn.id]]
+        assert texts[1] == "a\ufffdb\ufffdc\ufffd" and texts[0].startswith("Great\ufffdopener\ufffd") and texts[0].endswith("!")
+        assert not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in texts[0])
