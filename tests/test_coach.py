@@ -80,6 +80,44 @@ def test_the_list_filters_sorts_and_pages(teams: dict[str, str]) -> None:
         assert "page 1 of 2" in web.get("/coach").text
 
 
+def test_the_list_filters_by_scenario_and_sorts_by_trainee_and_scenario(teams: dict[str, str]) -> None:
+    airline = store_session("sam", scenario_id="airline_lost_baggage", started=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    owner = {**{session: name for name, session in teams.items()}, airline: "sam"}
+    with client() as web:
+        sign_in(web, "root")
+        assert listed(web, "scenario=airline_lost_baggage") == [airline]
+        assert listed(web, "scenario=cafe_late_order") == [teams["alex"], teams["sam"], teams["robin"]]
+        assert [owner[s] for s in listed(web, "sort=trainee&order=asc")] == ["alex", "robin", "sam", "sam"]
+        assert [owner[s] for s in listed(web, "sort=trainee&order=desc")] == ["sam", "sam", "robin", "alex"]
+        assert listed(web, "sort=scenario&order=asc")[0] == airline, "airline_lost_baggage before cafe_late_order"
+        assert listed(web, "sort=scenario&order=desc")[-1] == airline
+        assert 'aria-sort="ascending"' in web.get("/coach?sort=scenario&order=asc").text
+
+
+def test_the_printable_transcript_has_no_forms_and_a_print_stylesheet(teams: dict[str, str]) -> None:
+    with client() as web:
+        sign_in(web, "casey")
+        page = web.get(f"/coach/sessions/{teams['robin']}/print")
+        assert page.status_code == 200 and "thanks for waiting" in page.text
+        assert "<form" not in page.text and "csrf_token" not in page.text
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)" media="print">', page.text)
+        assert sheets, "a stylesheet for paper"
+        for href in sheets:
+            sheet = web.get(href)
+            assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css"), href
+            assert ".turn { break-inside: avoid; }" in sheet.text and "form" in sheet.text
+
+
+def test_the_summary_note_needs_the_csrf_token(teams: dict[str, str]) -> None:
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        for token in ({}, {"csrf_token": "not-the-token"}):
+            refused = web.post(f"/coach/sessions/{session}/note", data={"note": "Forged note", **token})
+            assert refused.status_code == 403 and "security token" in refused.text
+        assert "Forged note" not in web.get(f"/coach/sessions/{session}").text
+
+
 def test_review_shows_turns_evidence_stages_mood_and_moments(teams: dict[str, str]) -> None:
     with client() as web:
         sign_in(web, "casey")
