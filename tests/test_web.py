@@ -231,6 +231,54 @@ def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:
         assert web.get("/admin").status_code == 403
 
 
+def _account(username: str) -> tuple[int, str, str | None, bool, bool]:
+    """(id, role, team, active, whether the password is 'new-password-1') of an account."""
+    with session_scope() as db:
+        user = accounts.find_user(db, username)
+        assert user is not None
+        return (user.id, user.role, user.team.name if user.team else None, user.active,
+                accounts.verify_password(user.password_hash, "new-password-1"))
+
+
+def test_an_admin_changes_an_accounts_role_team_active_flag_and_password(temp_db: str) -> None:
+    add_users(("root", "admin", None), ("kim", "trainee", "Day shift"), ("casey", "coach", "Day shift"))
+    kim = _account("kim")[0]
+    with client() as web:
+        sign_in(web, "root")
+        form = {"role": "coach", "team": "Night shift", "active": "", "password": "new-password-1", "csrf_token": csrf(web)}
+        saved = web.post(f"/admin/users/{kim}", data=form)
+        assert saved.status_code == 200 and "Saved kim." in saved.text
+        assert _account("kim") == (kim, "coach", "Night shift", False, True)
+        again = web.post(f"/admin/users/{kim}", data={**form, "role": "trainee", "team": "", "active": "1", "password": ""})
+        assert again.status_code == 200 and _account("kim") == (kim, "trainee", None, True, True), "an empty password keeps it"
+        short = web.post(f"/admin/users/{kim}", data={**form, "password": "short"})
+        assert short.status_code == 422 and "at least 8 characters" in short.text
+        assert web.post("/admin/users/99999", data=form).status_code == 422
+        root = _account("root")[0]
+        myself = web.post(f"/admin/users/{root}", data={**form, "role": "coach", "active": "1", "password": ""})
+        assert myself.status_code == 422 and "your own admin role" in myself.text and _account("root")[1] == "admin"
+    with client() as web:
+        sign_in(web, "kim", "new-password-1")
+    with client() as web:
+        sign_in(web, "casey")
+        refused = web.post(f"/admin/users/{kim}", data={"role": "admin", "active": "1", "csrf_token": csrf(web)})
+        assert refused.status_code == 403 and _account("kim")[1] == "trainee", "a coach cannot change accounts"
+
+
+def test_the_admins_account_forms_need_the_csrf_token(temp_db: str) -> None:
+    add_users(("root", "admin", None), ("kim", "trainee", None))
+    kim = _account("kim")[0]
+    with client() as web:
+        sign_in(web, "root")
+        for token in ({}, {"csrf_token": "not-the-token"}):
+            added = web.post("/admin/users", data={"username": "sneaky", "role": "admin", "password": "sneaky-password", **token})
+            changed = web.post(f"/admin/users/{kim}", data={"role": "admin", "active": "1", **token})
+            assert added.status_code == changed.status_code == 403 and "security token" in changed.text
+        with session_scope() as db:
+            assert accounts.find_user(db, "sneaky") is None
+        assert _account("kim")[1] == "trainee"
+
+
 def test_the_session_secret_is_generated_once_under_var(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from bot.settings import get_settings
     from bot.web import auth
