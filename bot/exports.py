@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import review
 from bot.skills.labels import SKILLS
 from bot.store import repository
-from bot.store.models import PracticeSession
+from bot.store.models import PracticeSession, as_utc
 
 XAPI_VERSION = "1.0.3"
 COMPLETED = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}}
@@ -52,7 +52,8 @@ class SessionExport(TypedDict):
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """ISO 8601 with the zone, as xAPI requires (stored naive times are UTC)."""
+    return as_utc(moment).isoformat() if moment else None
 
 
 def record(db: Session, session: PracticeSession) -> SessionExport:
@@ -83,6 +84,14 @@ def records(db: Session, session_ids: Sequence[str]) -> list[SessionExport]:
         if session is not None:
             out.append(record(db, session))
     return out
+
+
+def capped_note(held: int, total: int) -> str | None:
+    """What to tell the coach when an export holds fewer sessions than matched (None when it holds them all)."""
+    if held >= total:
+        return None
+    return (f"An export holds at most {held:,} sessions, the newest, and {total:,} match these filters: "
+            "narrow them (for example by date) to export the rest.")
 
 
 def _cell(value: object) -> str:

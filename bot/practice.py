@@ -22,6 +22,8 @@ from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
 from bot.store.db import DatabaseUnavailable, check_revision, session_scope, with_retries
+from bot.store.models import as_utc
+from bot.store.text import storable
 
 log = logging.getLogger(__name__)
 #: The sender id column's length (the app tables and Rasa's tracker store alike).
@@ -214,13 +216,6 @@ def too_long(length: int, limit: int) -> str:
             "It is saved in the transcript, but the customer did not hear it: please say it again in fewer words.")
 
 
-def storable(text: str) -> str:
-    """The text as every database can keep it: NUL characters and unpaired surrogates become U+FFFD."""
-    if "\x00" not in text and text.isascii():
-        return text
-    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
-
-
 def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str | None, text: str, channel: str = "rest",
             trainee: str | None = None) -> Exchange:
     """The customer's reply to one trainee message (starting the default scenario if none is running)."""
@@ -272,9 +267,7 @@ def seconds_since(moment: datetime | None) -> float:
     """Seconds from a stored time (naive times are UTC, as SQLite returns them) to now."""
     if moment is None:
         return 0.0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
+    return max(0.0, (datetime.now(UTC) - as_utc(moment)).total_seconds())
 
 
 def _own_session(db: Any, session_id: str, sender_id: str) -> Any:

@@ -94,6 +94,8 @@ class Settings:
     var_dir: Path = field(default_factory=lambda: _path("VAR_DIR", PROJECT_ROOT / "var"))
     # The key that signs session cookies, from the environment or var/secrets/.
     session_secret: str = field(default_factory=lambda: local_secret("SESSION_SECRET"))
+    # The most sessions one export (CSV, JSON, xAPI) holds, the newest; the export says when more matched.
+    export_max_sessions: int = field(default_factory=lambda: int(os.environ.get("EXPORT_MAX_SESSIONS", "5000")))
     # The first admin's password for `bot users ensure-admin`; generated and printed when unset.
     admin_password: str = field(default_factory=lambda: os.environ.get("ADMIN_PASSWORD", ""))
     # Send the session cookie only over HTTPS (set behind a TLS proxy).

@@ -27,6 +27,7 @@ from bot.rasa_endpoints import EndpointsError, tracker_store
 from bot.scenarios import engine
 from bot.scenarios.model import names_feeling
 from bot.skills.labels import Detection
+from bot.store.text import storable
 
 #: The event types that say what happened in a practice session.
 EVENT_TYPES = ("user", "bot", "slot", "action", "restart", "session_started")
@@ -175,7 +176,7 @@ def _turn(speaker: str, text: str, state: dict[str, Any], at: float, details: di
 
 def exchange(run: Run) -> tuple[str, list[RebuiltTurn], dict[str, Any] | None] | None:
     """(session id, the turns bot.practice stored, the state after) for one run, or None when it stored nothing."""
-    said = practice.storable(run.said).strip()
+    said = storable(run.said).strip()
     before_id, before = run.before.get("session_id"), run.before.get("practice")
     if any(message == UNANSWERED for _, message, _ in run.bots):  # the trainee's words were stored, no reply came
         if isinstance(before_id, str) and isinstance(before, dict) and said:

@@ -78,7 +78,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
 
 
 def cmd_users_ensure_admin(args: argparse.Namespace) -> int:
-    """Create the first admin when there is none, and say how to sign in."""
+    """Create the first admin when there is none, and say how to sign in (exit 1, no traceback, when refused)."""
     check_revision()
     settings = get_settings()
     with session_scope() as db:
@@ -86,7 +86,18 @@ def cmd_users_ensure_admin(args: argparse.Namespace) -> int:
             print("An admin account exists; sign in at /login.", file=sys.stderr)
             return 0
         generated = None if settings.admin_password else accounts.generate_password()
-        added = accounts.add_user(db, args.username, "admin", None, settings.admin_password or generated)
+        try:
+            if settings.admin_password:
+                accounts.check_password(settings.admin_password)
+        except accounts.AccountError as exc:
+            print(f"error: no admin was created: the password in ADMIN_PASSWORD is refused ({exc}) "
+                  "Set ADMIN_PASSWORD to a longer one, or unset it to have one generated and printed.", file=sys.stderr)
+            return 1
+        try:
+            added = accounts.add_user(db, args.username, "admin", None, settings.admin_password or generated)
+        except accounts.AccountError as exc:
+            print(f"error: no admin was created: {exc}", file=sys.stderr)
+            return 1
     where = f"http://127.0.0.1:{settings.web_port}/login"
     if generated:
         print(f"Created the first admin. Sign in at {where} as '{added.user.username}' with the password: {generated}\n"

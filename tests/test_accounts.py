@@ -27,12 +27,17 @@ def alembic(url: str) -> Config:
     return config
 
 
+#: A trainee name longer than a username (64 characters): its account gets the first 64, and its sessions.
+LONG_NAME = "Alexandra " + "Montgomery-" * 6 + "Smythe of the Night Shift"
+OLD_TRAINEES = ["Sam Lee", "sam lee", "Robin", "Robin", LONG_NAME, LONG_NAME.upper()]
+
+
 def migrate_with_old_sessions(url: str) -> None:
     """A database at revision 0001 with sessions stored under trainee names, then upgraded."""
     command.upgrade(alembic(url), "0001")
     engine = create_engine(url)
     with engine.begin() as connection:
-        for trainee in ["Sam Lee", "sam lee", "Robin", "Robin"]:
+        for trainee in OLD_TRAINEES:
             connection.execute(text(
                 "INSERT INTO practice_sessions (id, sender_id, trainee, channel, scenario_id, difficulty, started_at) "
                 "VALUES (:id, :sender, :trainee, 'rest', 'cafe_late_order', 'patient', :at)"),
@@ -47,8 +52,9 @@ def check_sessions_attached(url: str) -> None:
         users = dict(connection.execute(text("SELECT lower(username), id FROM users")).all())
         owned = connection.execute(text("SELECT trainee, user_id FROM practice_sessions")).all()
     engine.dispose()
-    assert set(users) == {"sam lee", "robin"}
-    assert all(user_id == users[trainee.lower()] for trainee, user_id in owned), "every stored session keeps its trainee"
+    assert set(users) == {"sam lee", "robin", LONG_NAME[:64].lower()} and len(LONG_NAME) > 64
+    assert len(owned) == len(OLD_TRAINEES)
+    assert all(user_id == users[trainee[:64].lower()] for trainee, user_id in owned), "every stored session keeps its trainee"
 
 
 def test_the_accounts_migration_attaches_stored_sessions_to_accounts(tmp_path: Path) -> None:
@@ -124,3 +130,30 @@ def test_users_add_import_and_ensure_admin_on_the_command_line(tmp_path: Path) -
         assert accounts.authenticate(db, "coach kim", "typed-password") is not None
         assert accounts.authenticate(db, "robin", "robin-password") is not None
         assert accounts.authenticate(db, "sam", lines[0].split(",")[3]) is not None
+
+
+def test_ensure_admin_refuses_a_short_admin_password_plainly(temp_db: str) -> None:
+    env = {**os.environ, "ADMIN_PASSWORD": "short"}
+    refused = bot("users", "ensure-admin", env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert "ADMIN_PASSWORD is refused" in refused.stderr and "at least 8 characters" in refused.stderr
+    with session_scope() as db:
+        assert not accounts.has_admin(db), "nothing half-made"
+
+
+def test_ensure_admin_uses_admin_password_and_that_admin_signs_in(temp_db: str) -> None:
+    from tests.web_client import client, sign_in
+
+    created = bot("users", "ensure-admin", env={**os.environ, "ADMIN_PASSWORD": "chosen-admin-password"})
+    assert created.returncode == 0, created.stderr
+    assert "as 'admin' with the password in ADMIN_PASSWORD" in created.stderr and "chosen-admin-password" not in created.stderr
+    with client() as web:
+        sign_in(web, "admin", "chosen-admin-password")
+        assert web.get("/admin").status_code == 200
+
+
+def test_make_run_ensures_an_admin_after_migrating_and_before_the_services_start() -> None:
+    script = (PROJECT_ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    ensure = script.index("-m bot users ensure-admin")
+    assert script.index("bot db upgrade") < ensure
+    assert ensure < min(script.index(service) for service in ("bot.actions_server", "-m bot web", "rasa run"))

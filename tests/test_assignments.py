@@ -46,3 +46,26 @@ def test_assign_to_the_team_and_follow_who_has_done_it(temp_db: str) -> None:
     with client() as web:
         sign_in(web, "alex")
         assert "Your assignments" not in web.get("/practice").text
+
+
+def test_assign_to_one_trainee_only_they_see_it(temp_db: str) -> None:
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"), ("sam", "trainee", "A"))
+    due = (date.today() + timedelta(days=3)).isoformat()
+    with client() as web:
+        sign_in(web, "casey")
+        robin = re.search(r'<option value="(user:\d+)">robin', web.get("/coach/assignments").text)
+        assert robin, "each trainee of the team is a choice"
+        done = web.post("/coach/assignments", data={"assignee": robin.group(1), "scenario": "cafe_late_order", "difficulty": "patient",
+                                                    "due_on": due, "note": "Just for Robin", "csrf_token": csrf(web)},
+                        follow_redirects=False)
+        assert done.status_code == 303
+        rows = re.findall(r'<th scope="row">(\w+)</th><td>([^<]+)</td>', web.get("/coach/assignments").text)
+        assert rows == [("robin", "not yet")], "only Robin is to do it"
+    with client() as web:
+        sign_in(web, "robin")
+        page = web.get("/practice").text
+        assert "Your assignments" in page and f"due {due}: Just for Robin" in page
+    with client() as web:
+        sign_in(web, "sam")
+        page = web.get("/practice").text
+        assert "Your assignments" not in page and "Just for Robin" not in page

@@ -80,6 +80,44 @@ def test_the_list_filters_sorts_and_pages(teams: dict[str, str]) -> None:
         assert "page 1 of 2" in web.get("/coach").text
 
 
+def test_the_list_filters_by_scenario_and_sorts_by_trainee_and_scenario(teams: dict[str, str]) -> None:
+    airline = store_session("sam", scenario_id="airline_lost_baggage", started=datetime(2026, 11, 20, 10, tzinfo=UTC))
+    owner = {**{session: name for name, session in teams.items()}, airline: "sam"}
+    with client() as web:
+        sign_in(web, "root")
+        assert listed(web, "scenario=airline_lost_baggage") == [airline]
+        assert listed(web, "scenario=cafe_late_order") == [teams["alex"], teams["sam"], teams["robin"]]
+        assert [owner[s] for s in listed(web, "sort=trainee&order=asc")] == ["alex", "robin", "sam", "sam"]
+        assert [owner[s] for s in listed(web, "sort=trainee&order=desc")] == ["sam", "sam", "robin", "alex"]
+        assert listed(web, "sort=scenario&order=asc")[0] == airline, "airline_lost_baggage before cafe_late_order"
+        assert listed(web, "sort=scenario&order=desc")[-1] == airline
+        assert 'aria-sort="ascending"' in web.get("/coach?sort=scenario&order=asc").text
+
+
+def test_the_printable_transcript_has_no_forms_and_a_print_stylesheet(teams: dict[str, str]) -> None:
+    with client() as web:
+        sign_in(web, "casey")
+        page = web.get(f"/coach/sessions/{teams['robin']}/print")
+        assert page.status_code == 200 and "thanks for waiting" in page.text
+        assert "<form" not in page.text and "csrf_token" not in page.text
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)" media="print">', page.text)
+        assert sheets, "a stylesheet for paper"
+        for href in sheets:
+            sheet = web.get(href)
+            assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css"), href
+            assert ".turn { break-inside: avoid; }" in sheet.text and "form" in sheet.text
+
+
+def test_the_summary_note_needs_the_csrf_token(teams: dict[str, str]) -> None:
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        for token in ({}, {"csrf_token": "not-the-token"}):
+            refused = web.post(f"/coach/sessions/{session}/note", data={"note": "Forged note", **token})
+            assert refused.status_code == 403 and "security token" in refused.text
+        assert "Forged note" not in web.get(f"/coach/sessions/{session}").text
+
+
 def test_review_shows_turns_evidence_stages_mood_and_moments(teams: dict[str, str]) -> None:
     with client() as web:
         sign_in(web, "casey")
@@ -205,3 +243,34 @@ def test_corrections_export_writes_the_label_format(teams: dict[str, str]) -> No
                          "context": ["I've been waiting twenty minutes and my order is wrong.", "Well, at least someone noticed."],
                          "labels": ["thank"]}]
     assert [e["id"] for e in export("--all-reviewed")] == [f"{session}:{i}" for i in (1, 3, 5)]
+
+
+def test_coach_text_with_nul_and_lone_surrogates_is_stored_cleaned_and_shown(teams: dict[str, str]) -> None:
+    from bot.store import accounts, repository, reviews
+    from bot.store.db import session_scope
+
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        turn_id = re.findall(r'id="turn-1" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{session}").text)[0]
+        # A NUL, and the bytes of a lone surrogate (which the form parser reads as U+FFFD), as a browser could send them.
+        body = f"turn_id={turn_id}&text=Great%00opener%ED%A0%80!&csrf_token={csrf(web)}"
+        sent = web.post(f"/coach/sessions/{session}/comments", content=body,
+                        headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+        assert sent.status_code == 303
+        web.post(f"/coach/sessions/{session}/note", data={"note": "Calm\x00 and clear", "csrf_token": csrf(web)})
+        page = web.get(f"/coach/sessions/{session}").text
+        assert "Great\ufffdopener\ufffd" in page and "Calm\ufffd and clear" in page and "\x00" not in page
+    with session_scope() as db:
+        stored = repository.get_session(db, session)
+        coach = accounts.find_user(db, "casey")
+        assert stored is not None and coach is not None
+        turn = stored.turns[1]
+        # Straight to the store, as a script or another channel could: lone surrogates too.
+        comment = reviews.add_comment(db, turn, coach, " a\x00b\ud800c\udfff ")
+        correction = reviews.add_correction(db, turn, coach, "thank", "add", "why\x00\udc80")
+        note = reviews.save_review(db, session, coach, "note\ud83d\x00")
+        assert (comment.text, correction.reason, note.note) == ("a\ufffdb\ufffdc\ufffd", "why\ufffd\ufffd", "note\ufffd\ufffd")
+        texts = [c.text for c in reviews.comments_by_turn(db, session)[turn.id]]
+        assert texts[1] == "a\ufffdb\ufffdc\ufffd" and texts[0].startswith("Great\ufffdopener\ufffd") and texts[0].endswith("!")
+        assert not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in texts[0])

@@ -6,8 +6,11 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.settings import get_settings
 from tests.coach_data import GOOD_VISIT, store_session
 from tests.web_client import add_users, client, csrf, sign_in
 
@@ -52,3 +55,37 @@ def test_csv_json_and_xapi_exports(temp_db: str) -> None:
     with client() as web:
         sign_in(web, "robin")
         assert web.get("/coach/export.csv").status_code == 403
+
+
+def test_export_times_carry_their_zone_even_on_sqlite(temp_db: str) -> None:
+    assert temp_db.startswith("sqlite"), "SQLite hands back naive datetimes: the case to guard"
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"))
+    store_session("robin", GOOD_VISIT, started=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    with client() as web:
+        sign_in(web, "casey")
+        statements = web.get("/coach/export.xapi.json").json()
+        assert statements
+        for statement in statements:
+            moment = datetime.fromisoformat(statement["timestamp"])
+            assert moment.utcoffset() == timedelta(0), statement["timestamp"]
+        data = web.get("/coach/export.json").json()
+        assert data[0]["started_at"] == "2026-11-02T09:00:00+00:00"
+        assert datetime.fromisoformat(data[0]["ended_at"]).tzinfo is not None
+
+
+def test_an_export_says_when_it_holds_fewer_sessions_than_matched(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPORT_MAX_SESSIONS", "2")
+    get_settings.cache_clear()
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"))
+    oldest, second, third = (store_session("robin", GOOD_VISIT, started=datetime(2026, 11, day, 9, tzinfo=UTC)) for day in (1, 2, 3))
+    with client() as web:
+        sign_in(web, "casey")
+        for path in ("/coach/export.csv", "/coach/export.json", "/coach/export.xapi.json"):
+            response = web.get(path)
+            assert response.headers["x-export-sessions"] == "2" and response.headers["x-export-matching"] == "3", path
+            assert "at most 2 sessions, the newest, and 3 match" in response.headers["x-export-capped"], path
+        assert [s["session_id"] for s in web.get("/coach/export.json").json()] == [third, second], f"not {oldest}"
+        assert "at most 2 sessions, the newest, and 3 match these filters" in web.get("/coach").text
+        narrowed = web.get("/coach/export.csv?from=2026-11-02")
+        assert narrowed.headers["x-export-sessions"] == "2" and "x-export-capped" not in narrowed.headers
+        assert "at most 2 sessions" not in web.get("/coach?from=2026-11-02").text

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from fastapi import Depends, Request
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
 from bot import practice
+from bot.store import accounts
+from bot.store.db import get_db, session_scope
+from bot.web.app import create_app
+from bot.web.auth import sign_in as sign_in_verified
 from tests.web_client import add_users, charts_in, client, csrf, csrf_in, sign_in
 
 
@@ -159,6 +167,55 @@ def test_sign_in_attempts_are_rate_limited(temp_db: str) -> None:
         assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
 
 
+def test_one_usernames_failures_do_not_lock_out_others_from_the_same_address(temp_db: str) -> None:
+    add_users(("dana", "trainee", None), ("lee", "trainee", None))
+    with client() as web:  # every request comes from one address, as behind a reverse proxy
+        token = csrf_in(web.get("/login").text)
+        for name in ("dana", "kit", "max", "ode"):
+            for _ in range(5):
+                web.post("/login", data={"username": name, "password": "wrong-guess", "csrf_token": token})
+        assert web.post("/login", data={"username": "dana", "password": "correct horse battery",
+                                        "csrf_token": token}).status_code == 429, "the per-username limit still holds"
+        sign_in(web, "lee")  # 20 failures by others from this address have not locked Lee out
+
+
+def test_the_looser_per_address_limit_still_stops_one_address_trying_many_names() -> None:
+    from bot.web.auth import SignInLimiter
+
+    limiter = SignInLimiter(per_account=5, per_address=8)
+    for n in range(8):
+        limiter.failed(f"name{n}", "10.0.0.1")
+    assert limiter.wait_seconds("someone-else", "10.0.0.1") > 0
+    assert limiter.wait_seconds("someone-else", "10.0.0.2") == 0, "another address is not affected"
+    assert limiter.wait_seconds("name1", "10.0.0.2") == 0, "nor the same username from another address"
+
+
+def test_sign_in_is_the_seam_a_single_sign_on_callback_calls(temp_db: str) -> None:
+    add_users(("oidc-user", "coach", None), ("gone", "trainee", None))
+    with session_scope() as db:
+        gone = accounts.find_user(db, "gone")
+        assert gone is not None
+        accounts.update_user(db, gone.id, active=False)
+    app = create_app()
+
+    @app.get("/sso/callback")
+    def callback(request: Request, username: str, db: Session = Depends(get_db)) -> dict[str, str]:
+        user = accounts.find_user(db, username)  # as a callback would, after verifying the provider's token
+        assert user is not None
+        sign_in_verified(request, user)
+        return {"signed_in": user.username}
+
+    with TestClient(app) as web:
+        before = csrf_in(web.get("/login").text)
+        assert web.get("/sso/callback?username=oidc-user").json() == {"signed_in": "oidc-user"}
+        assert web.get("/coach").status_code == 200, "signed in without a password"
+        assert web.get("/api/me").json()["csrf_token"] != before, "a new session, with a new CSRF token"
+        web.cookies.clear()
+        refused = web.get("/sso/callback?username=gone")
+        assert refused.status_code == 403 and "deactivated" in refused.text
+        assert web.get("/practice", follow_redirects=False).status_code == 303
+
+
 def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:
     add_users(("root", "admin", None))
     with client() as web:
@@ -172,6 +229,54 @@ def test_an_admin_manages_accounts_and_teams(temp_db: str) -> None:
         add_users(("trainee1", "trainee", None))
         sign_in(web, "trainee1")
         assert web.get("/admin").status_code == 403
+
+
+def _account(username: str) -> tuple[int, str, str | None, bool, bool]:
+    """(id, role, team, active, whether the password is 'new-password-1') of an account."""
+    with session_scope() as db:
+        user = accounts.find_user(db, username)
+        assert user is not None
+        return (user.id, user.role, user.team.name if user.team else None, user.active,
+                accounts.verify_password(user.password_hash, "new-password-1"))
+
+
+def test_an_admin_changes_an_accounts_role_team_active_flag_and_password(temp_db: str) -> None:
+    add_users(("root", "admin", None), ("kim", "trainee", "Day shift"), ("casey", "coach", "Day shift"))
+    kim = _account("kim")[0]
+    with client() as web:
+        sign_in(web, "root")
+        form = {"role": "coach", "team": "Night shift", "active": "", "password": "new-password-1", "csrf_token": csrf(web)}
+        saved = web.post(f"/admin/users/{kim}", data=form)
+        assert saved.status_code == 200 and "Saved kim." in saved.text
+        assert _account("kim") == (kim, "coach", "Night shift", False, True)
+        again = web.post(f"/admin/users/{kim}", data={**form, "role": "trainee", "team": "", "active": "1", "password": ""})
+        assert again.status_code == 200 and _account("kim") == (kim, "trainee", None, True, True), "an empty password keeps it"
+        short = web.post(f"/admin/users/{kim}", data={**form, "password": "short"})
+        assert short.status_code == 422 and "at least 8 characters" in short.text
+        assert web.post("/admin/users/99999", data=form).status_code == 422
+        root = _account("root")[0]
+        myself = web.post(f"/admin/users/{root}", data={**form, "role": "coach", "active": "1", "password": ""})
+        assert myself.status_code == 422 and "your own admin role" in myself.text and _account("root")[1] == "admin"
+    with client() as web:
+        sign_in(web, "kim", "new-password-1")
+    with client() as web:
+        sign_in(web, "casey")
+        refused = web.post(f"/admin/users/{kim}", data={"role": "admin", "active": "1", "csrf_token": csrf(web)})
+        assert refused.status_code == 403 and _account("kim")[1] == "trainee", "a coach cannot change accounts"
+
+
+def test_the_admins_account_forms_need_the_csrf_token(temp_db: str) -> None:
+    add_users(("root", "admin", None), ("kim", "trainee", None))
+    kim = _account("kim")[0]
+    with client() as web:
+        sign_in(web, "root")
+        for token in ({}, {"csrf_token": "not-the-token"}):
+            added = web.post("/admin/users", data={"username": "sneaky", "role": "admin", "password": "sneaky-password", **token})
+            changed = web.post(f"/admin/users/{kim}", data={"role": "admin", "active": "1", **token})
+            assert added.status_code == changed.status_code == 403 and "security token" in changed.text
+        with session_scope() as db:
+            assert accounts.find_user(db, "sneaky") is None
+        assert _account("kim")[1] == "trainee"
 
 
 def test_the_session_secret_is_generated_once_under_var(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

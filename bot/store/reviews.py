@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from bot.store.models import LabelCorrection, PracticeSession, Scorecard, SessionReview, Team, Turn, TurnComment, User, utcnow
+from bot.store.text import form_text
 
 SORTS: dict[str, str] = {"started": "date", "score": "score", "trainee": "trainee", "scenario": "scenario"}
 MAX_COMMENT = 4000
@@ -126,10 +127,26 @@ def list_sessions(db: Session, viewer: User, f: SessionFilters) -> SessionPage:
     return SessionPage(rows, total, page, pages)
 
 
-def matching_session_ids(db: Session, viewer: User, f: SessionFilters, limit: int = 5000) -> list[str]:
-    """Every matching session id (for exports), newest first."""
+@dataclass(frozen=True)
+class Matching:
+    """The matching session ids for an export, newest first, at most `limit` of them; `total` is how many matched."""
+
+    ids: list[str]
+    total: int
+
+    @property
+    def capped(self) -> bool:
+        """Whether more sessions matched than the export holds."""
+        return self.total > len(self.ids)
+
+
+def matching_session_ids(db: Session, viewer: User, f: SessionFilters, limit: int) -> Matching:
+    """The matching session ids (for exports), newest first, at most `limit` (1 or more); and how many matched in all."""
+    limit = max(1, limit)
     query = _filtered(visible(_base(), viewer), f).with_only_columns(PracticeSession.id)
-    return list(db.scalars(query.order_by(PracticeSession.started_at.desc()).limit(limit)))
+    ids = list(db.scalars(query.order_by(PracticeSession.started_at.desc(), PracticeSession.id).limit(limit + 1)))
+    total = len(ids) if len(ids) <= limit else int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    return Matching(ids[:limit], total)
 
 
 def scenario_and_team_choices(db: Session, viewer: User) -> tuple[list[str], list[str]]:
@@ -162,7 +179,7 @@ def turn_of(db: Session, session_id: str, turn_id: int) -> Turn | None:
 
 def add_comment(db: Session, turn: Turn, author: User, text: str) -> TurnComment:
     """A coach's comment on a turn."""
-    comment = TurnComment(turn_id=turn.id, author_id=author.id, text=text.strip()[:MAX_COMMENT], created_at=utcnow())
+    comment = TurnComment(turn_id=turn.id, author_id=author.id, text=form_text(text, MAX_COMMENT), created_at=utcnow())
     db.add(comment)
     db.commit()
     return comment
@@ -180,7 +197,7 @@ def save_review(db: Session, session_id: str, reviewer: User, note: str) -> Sess
     if review is None:
         review = SessionReview(session_id=session_id)
         db.add(review)
-    review.note = note.strip()[:MAX_COMMENT]
+    review.note = form_text(note, MAX_COMMENT)
     review.reviewer_id = reviewer.id
     review.reviewed_at = utcnow()
     db.commit()
@@ -197,7 +214,7 @@ def corrections_of(db: Session, session_id: str) -> list[LabelCorrection]:
 
 def add_correction(db: Session, turn: Turn, coach: User, label: str, action: str, reason: str) -> LabelCorrection:
     """Record one correction (never edited or deleted afterwards)."""
-    correction = LabelCorrection(turn_id=turn.id, label=label, action=action, reason=reason.strip()[:MAX_COMMENT],
+    correction = LabelCorrection(turn_id=turn.id, label=label, action=action, reason=form_text(reason, MAX_COMMENT),
                                  coach_id=coach.id, created_at=utcnow())
     db.add(correction)
     db.commit()

@@ -2,8 +2,9 @@
 
 The cookie holds a small JSON object (the account id, a CSRF token, when it was issued) signed
 with HMAC-SHA256; it is HttpOnly and SameSite=Lax. The secret comes from SESSION_SECRET, or is
-generated once and kept in var/secrets/session_secret. A single sign-on provider (OIDC) would plug in
-beside `sign_in`: it only has to put an account id into the session.
+generated once and kept in var/secrets/session_secret. `sign_in` is the one call that signs a verified
+account in: the password form uses it, and a single sign-on (OIDC) callback would call it too, once it
+has verified the provider's token and found the matching account (docs/coach-console.md).
 """
 
 from __future__ import annotations
@@ -93,6 +94,16 @@ def replace_session(request: Request, data: dict[str, object]) -> None:
     request.state.session_changed = True
 
 
+def sign_in(request: Request, user: User) -> None:
+    """Sign in an account whose identity was verified (by its password, or by a single sign-on provider).
+
+    The visitor gets a new session, and with it a new CSRF token; a deactivated account is refused (403).
+    """
+    if not user.active:
+        raise HTTPException(403, "This account is deactivated. Ask an admin to activate it.")
+    replace_session(request, new_session(user.id))
+
+
 def csrf_token(request: Request) -> str:
     """The CSRF token that this visitor's forms must send back."""
     return str(session_of(request)["csrf"])
@@ -142,14 +153,23 @@ def admin_only(user: User = Depends(signed_in)) -> User:
 
 @dataclass
 class SignInLimiter:
-    """Failed sign-ins per username and address, and per address, in a sliding window (one process)."""
+    """Failed sign-ins in a sliding window (one process): per (address, username), and, looser, per address.
+
+    Behind a reverse proxy many visitors may share one address, so one person's typos lock out only
+    that username from there; the per-address limit is high enough for a shared office and still stops
+    one address from trying password after password across many usernames.
+    """
 
     per_account: int = 5
-    per_address: int = 20
+    per_address: int = 100
     window_seconds: float = 15 * 60
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _failures: dict[tuple[str, ...], deque[float]] = field(default_factory=dict)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
+    @staticmethod
+    def _keys(username: str, address: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return ("account", address, username.lower()), ("address", address)
+
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
         times = self._failures.setdefault(key, deque())
         while times and now - times[0] > self.window_seconds:
             times.popleft()
@@ -159,7 +179,7 @@ class SignInLimiter:
         """How long this username from this address must wait before trying again (0: it may try now)."""
         now = time.monotonic()
         waits = []
-        for key, limit in ((f"u:{username.lower()}|{address}", self.per_account), (f"a:{address}", self.per_address)):
+        for key, limit in zip(self._keys(username, address), (self.per_account, self.per_address), strict=True):
             times = self._recent(key, now)
             if len(times) >= limit:
                 waits.append(self.window_seconds - (now - times[0]))
@@ -168,9 +188,9 @@ class SignInLimiter:
     def failed(self, username: str, address: str) -> None:
         """Count one failed attempt."""
         now = time.monotonic()
-        for key in (f"u:{username.lower()}|{address}", f"a:{address}"):
+        for key in self._keys(username, address):
             self._recent(key, now).append(now)
 
     def succeeded(self, username: str, address: str) -> None:
         """Forget this account's failures from this address."""
-        self._failures.pop(f"u:{username.lower()}|{address}", None)
+        self._failures.pop(self._keys(username, address)[0], None)

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot import review
+from bot import exports, review
 from bot.practice import library
 from bot.scoring.calibration import agreement
+from bot.settings import get_settings
 from bot.skills.labels import LABELS, skill_names
 from bot.store import reviews
 from bot.store.db import get_db
@@ -77,6 +78,7 @@ def session_list(request: Request, coach: User = Depends(coach_or_admin), db: Se
         "page": page, "filters": filters, "problems": problems, "scenarios": scenarios, "teams": teams, "titles": titles,
         "outcomes": OUTCOMES, "difficulties": DIFFICULTIES, "query": lambda **c: filter_query(request, **c),
         "export_query": filter_query(request),
+        "export_capped": exports.capped_note(min(page.total, get_settings().export_max_sessions), page.total),
     })
 
 

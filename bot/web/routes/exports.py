@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot import exports
+from bot.settings import get_settings
 from bot.store import reviews
 from bot.store.db import get_db
 from bot.store.models import User
@@ -20,32 +21,40 @@ from bot.web.routes.coach import parse_filters
 router = APIRouter(prefix="/coach", dependencies=[Depends(coach_or_admin)])
 
 
-def _records(request: Request, db: Session, coach: User) -> list[exports.SessionExport]:
+def _records(request: Request, db: Session, coach: User) -> tuple[list[exports.SessionExport], dict[str, str]]:
+    """The export records for the list's filters, and the headers that say how many and whether capped."""
     filters, _ = parse_filters(request)
-    return exports.records(db, reviews.matching_session_ids(db, coach, filters))
+    matching = reviews.matching_session_ids(db, coach, filters, get_settings().export_max_sessions)
+    headers = {"X-Export-Sessions": str(len(matching.ids)), "X-Export-Matching": str(matching.total)}
+    note = exports.capped_note(len(matching.ids), matching.total)
+    if note:
+        headers["X-Export-Capped"] = note
+    return exports.records(db, matching.ids), headers
 
 
-def _download(body: str, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def _download(body: str, media_type: str, name: str, headers: dict[str, str]) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"', **headers})
 
 
 @router.get("/export.csv")
 def export_csv(request: Request, coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
     """One row per turn: the session, the turn, its detected and coach labels, both scores."""
+    items, headers = _records(request, db, coach)
     out = io.StringIO()
-    csv.writer(out).writerows(exports.csv_rows(_records(request, db, coach)))
-    return _download(out.getvalue(), "text/csv; charset=utf-8", "sessions.csv")
+    csv.writer(out).writerows(exports.csv_rows(items))
+    return _download(out.getvalue(), "text/csv; charset=utf-8", "sessions.csv", headers)
 
 
 @router.get("/export.json")
 def export_json(request: Request, coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
     """The sessions with their turns, detections, coach labels and scores."""
-    return _download(json.dumps(_records(request, db, coach), ensure_ascii=False, indent=1), "application/json", "sessions.json")
+    items, headers = _records(request, db, coach)
+    return _download(json.dumps(items, ensure_ascii=False, indent=1), "application/json", "sessions.json", headers)
 
 
 @router.get("/export.xapi.json")
 def export_xapi(request: Request, coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
     """xAPI statements an LRS can import: one per session, one per observed skill."""
-    site = str(request.base_url).rstrip("/")
-    statements = exports.xapi_statements(_records(request, db, coach), site)
-    return _download(json.dumps(statements, ensure_ascii=False, indent=1), "application/json", "statements.json")
+    items, headers = _records(request, db, coach)
+    statements = exports.xapi_statements(items, str(request.base_url).rstrip("/"))
+    return _download(json.dumps(statements, ensure_ascii=False, indent=1), "application/json", "statements.json", headers)

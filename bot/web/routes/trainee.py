@@ -14,7 +14,7 @@ from bot.store import accounts, assignments
 from bot.store.db import get_db
 from bot.store.models import User
 from bot.web import review as review_view
-from bot.web.auth import SignInLimiter, csrf_protect, current_user, new_session, replace_session, signed_in
+from bot.web.auth import SignInLimiter, csrf_protect, current_user, new_session, replace_session, sign_in, signed_in
 from bot.web.views import render, scorecard_context, scorecard_data, visible_session
 
 router = APIRouter()
@@ -60,7 +60,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         user = accounts.authenticate(db, name, password)
         if user is not None:
             limiter.succeeded(name, address)
-            replace_session(request, new_session(user.id))
+            sign_in(request, user)
             return RedirectResponse(_safe_next(next) or HOME[user.role], status_code=303)
         limiter.failed(name, address)
         error = "That username and password do not match an active account."

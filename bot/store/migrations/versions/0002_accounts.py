@@ -42,6 +42,11 @@ def upgrade() -> None:
     _attach_existing_sessions()
 
 
+def _account_name(trainee: object) -> str:
+    """The username a stored trainee name becomes: whitespace collapsed, cut to 64 characters (as accounts are)."""
+    return " ".join(str(trainee or "").split())[:64].rstrip()
+
+
 def _attach_existing_sessions() -> None:
     connection = op.get_bind()
     sessions = sa.table("practice_sessions", sa.column("trainee", sa.String), sa.column("user_id", sa.Integer))
@@ -50,16 +55,18 @@ def _attach_existing_sessions() -> None:
         sa.column("role", sa.String), sa.column("team_id", sa.Integer), sa.column("active", sa.Boolean),
         sa.column("created_at", sa.DateTime(timezone=True)),
     )
-    names = sorted({str(name).strip()[:64] for (name,) in connection.execute(sa.select(sessions.c.trainee).distinct()) if name and str(name).strip()})
-    taken: set[str] = set()
-    for name in names:
-        if name.lower() in taken:
-            continue
-        taken.add(name.lower())
+    # Each stored spelling goes to the account its cut, case-folded name makes, and its sessions are matched on
+    # that spelling exactly: a name longer than a username still finds its sessions.
+    spellings: dict[str, list[str]] = {}
+    for (trainee,) in connection.execute(sa.select(sessions.c.trainee).distinct()):
+        if _account_name(trainee):
+            spellings.setdefault(_account_name(trainee).lower(), []).append(str(trainee))
+    for stored in spellings.values():
+        name = min(_account_name(t) for t in stored)
         connection.execute(users.insert().values(
             username=name, password_hash=None, role="trainee", team_id=None, active=True, created_at=sa.func.now()))
         user_id = connection.execute(sa.select(users.c.id).where(users.c.username == name)).scalar_one()
-        connection.execute(sessions.update().where(sa.func.lower(sa.func.trim(sessions.c.trainee)) == name.lower()).values(user_id=user_id))
+        connection.execute(sessions.update().where(sessions.c.trainee.in_(stored)).values(user_id=user_id))
 
 
 def downgrade() -> None:
