@@ -48,7 +48,7 @@ def cmd_scenarios_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.practice import library, report, summary
+    from bot.practice import library, moments_line, report, summary
 
     data = report(args.sender_id)
     if data is None:
@@ -58,10 +58,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         _print_json(data)
         return 0
     scenario = library().get(data["scenario"])
+    verdicts = {m["turn"]: m for m in data["moments_of_truth"]["moments"]}
     for turn in data["transcript"]:
-        print(f"{turn['speaker']:>8} [{turn['stage']}]: {turn['text']}")
+        moment = verdicts.get(turn["index"])
+        told = f"  <- {moment['verdict']}: {'; '.join(moment['reasons'])}" if moment else ""
+        print(f"#{turn['index']:<3} {turn['speaker']:>8} [{turn['stage']}]: {turn['text']}{told}")
     print()
-    print(summary(data, scenario) if scenario else f"Overall: {data['overall']}/100")
+    print(summary(data, scenario) if scenario else f"Overall: {data['overall']}/100\n{moments_line(data)}")
     return 0
 
 

@@ -18,6 +18,7 @@ from bot.play import TurnOutcome, take_turn
 from bot.scenarios import engine
 from bot.scenarios.loader import Library, load_library
 from bot.scenarios.model import Scenario
+from bot.scoring.moments import stored, with_moments
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
@@ -312,9 +313,21 @@ def summary(card: dict[str, Any], scenario: Scenario) -> str:
     nps = card.get("nps")
     if nps:
         lines.append(f"Asked how likely they are to recommend us, {scenario.persona.address_as} said {nps['score']}/10 ({nps['category']}).")
+    moments = moments_line(card)
+    if moments:
+        lines.append(moments)
     if card["suggestions"]:
         lines.append("Try next time: " + card["suggestions"][0]["text"])
     return "\n".join(lines)
+
+
+def moments_line(card: dict[str, Any]) -> str | None:
+    """'Moments of Truth: 2 positive, 1 negative, 1 redundant.' (None on a card without them)."""
+    moments = stored(card)
+    if moments is None:
+        return None
+    counts = moments["summary"]
+    return f"Moments of Truth: {counts['positive']} positive, {counts['negative']} negative, {counts['redundant']} redundant."
 
 
 def hint(state_data: dict[str, Any] | None) -> str:
@@ -332,11 +345,11 @@ def report(sender_id: str) -> dict[str, Any] | None:
         session = repository.latest_session(db, sender_id)
         if session is None:
             return None
-        card = session.scorecard.data if session.scorecard else None
-        if card is None:
-            scenario = _scenario(session.scenario_id)
-            turns = [TurnRecord.from_dict(t) for t in repository.turn_records(session)]
-            card = scorecard(scenario, turns, session.outcome, session.nps)
+        turns = [TurnRecord.from_dict(t) for t in repository.turn_records(session)]
+        if session.scorecard is not None:
+            card = with_moments(session.scorecard.data, turns)  # stored before it kept Moments of Truth: worked out
+        else:
+            card = scorecard(_scenario(session.scenario_id), turns, session.outcome, session.nps)
         return {
             **card,
             "session_id": session.id,

@@ -142,6 +142,16 @@ def test_progress_over_several_weeks_is_charted_by_the_vendored_library(web: tup
     assert box and box["width"] > 300 and box["height"] > 80
     pixels = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
     assert len(pixels.getcolors(1 << 16) or []) > 20, "the canvas is blank: Chart.js drew nothing"
+    skills = page.locator("canvas#skill-week-chart[data-drawn=true]")
+    expect(skills).to_be_visible()
+    assert (skills.get_attribute("aria-label") or "").startswith(
+        "Each skill by week, in percent of its points: Greeting and acknowledging 02 Nov 100, 09 Nov 100, 16 Nov 100, 23 Nov 100; ")
+    drawn = Image.open(io.BytesIO(skills.screenshot())).convert("RGB")
+    assert len(drawn.getcolors(1 << 16) or []) > 20, "the per-skill canvas is blank: Chart.js drew nothing"
+    assert page.evaluate("Chart.getChart(document.getElementById('skill-week-chart')).data.datasets.length") == 12, \
+        "a line for each scored skill"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    drawn.save(ARTIFACTS / "progress-skills-chart.png")
     expect(page.locator("table.progress-table tbody tr")).to_have_count(4)
     page.goto(f"{stack.web_url}/coach/progress")
     expect(page.locator("canvas#team-skill-chart[data-drawn=true]")).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from bot.scenarios.model import Scenario
 from bot.scoring.calibration import ReviewedTurn, agreement, cohen_kappa
 from bot.scoring.corrections import Correction, corrected_labels, corrected_turns
-from bot.scoring.moments import moments_of_truth, summary
+from bot.scoring.moments import moments_of_truth, stored, summary, with_moments
 from bot.scoring.scorecard import TurnRecord, scorecard
 from tests.conftest import det
 
@@ -40,6 +40,21 @@ def test_each_trainee_turn_is_positive_negative_or_redundant(cafe: Scenario) -> 
     assert moments[7].verdict == "redundant" and moments[7].reasons == ("a repeat of something already said",)
     assert moments[9].verdict == "redundant" and moments[9].reasons == ("a filler: it moved nothing",)
     assert summary(list(moments.values())) == {"positive": 2, "negative": 1, "redundant": 2}
+
+
+def test_the_scorecard_keeps_the_moments_of_truth_of_this_module(cafe: Scenario) -> None:
+    played = turns()
+    card = scorecard(cafe, played, "resolved", None)
+    expected = moments_of_truth(played, card["evidence"])
+    kept = card["moments_of_truth"]
+    assert kept["summary"] == summary(expected) == {"positive": 2, "negative": 1, "redundant": 2}
+    assert [{k: v for k, v in m.items() if k != "quote"} for m in kept["moments"]] == [m.to_dict() for m in expected]
+    assert [m["quote"] for m in kept["moments"]] == [t.text for t in played if t.speaker == "trainee"]
+    assert stored(card) is kept and with_moments(card, played) is card
+    old = {**card, "moments_of_truth": [{"turn": 3, "quote": "That sounds frustrating.", "effect": "won", "change": -2}]}
+    assert stored(old) is None and stored({**card, "moments_of_truth": None}) is None
+    assert with_moments(old, played)["moments_of_truth"] == kept, "an older card gets them worked out from its turns"
+    assert old["moments_of_truth"][0]["effect"] == "won", "and is left as it was"
 
 
 def test_a_skill_already_shown_earns_nothing_more_and_is_redundant(cafe: Scenario) -> None:

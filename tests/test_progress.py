@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.scoring.progress import BEHIND, ON_TRACK, TOO_EARLY, ScoredSession, progress, skill_shares, team_skill_averages, week_of
+from bot.skills.labels import scored_skills
+from bot.web.charts import line_chart, lines_chart
 
 
 def s(trainee: str, day: int, overall: int, thank: float = 0.5, bridge: float = 0.5) -> ScoredSession:
@@ -71,6 +73,20 @@ def test_progress_pages_over_several_weeks_of_stored_sessions(temp_db: str) -> N
         assert chart["kind"] == "line" and chart["labels"] == ["02 Nov", "09 Nov", "16 Nov", "23 Nov"]
         assert chart["values"] == [15, 27, 27, 32] and chart["top"] == 100
         assert chart["alt"] == "Average overall score by week: 02 Nov 15, 09 Nov 27, 16 Nov 27, 23 Nov 32"
+        skills = charts_in(page)["skill-week-chart"]
+        assert skills["kind"] == "line" and skills["labels"] == chart["labels"] and skills["top"] == 100
+        lines = {s["label"]: s["values"] for s in skills["series"]}
+        assert list(lines) == [s.name for s in scored_skills()], "one line per scored skill, in the rubric's order"
+        assert lines["Greeting and acknowledging"] == [100, 100, 100, 100]
+        assert lines["Restating feelings"] == [0, 100, 100, 100] and lines["Open-ended questions"] == [0, 0, 0, 50]
+        assert lines["Following up"] == [0, 0, 0, 0]
+        assert skills["alt"].startswith("Each skill by week, in percent of its points: "
+                                        "Greeting and acknowledging 02 Nov 100, 09 Nov 100, 16 Nov 100, 23 Nov 100; "
+                                        "Open-ended questions 02 Nov 0, 09 Nov 0, 16 Nov 0, 23 Nov 50; ")
+        assert "; Restating feelings 02 Nov 0, 09 Nov 100, 16 Nov 100, 23 Nov 100; " in skills["alt"]
+        assert skills["alt"].count("; ") == len(lines) - 1
+        assert re.search(r'<th scope="row">2026-11-23</th>.*?<td>50% <span class="small">\(\+50\)</span></td>', page, re.S), \
+            "the table keeps the same numbers"
         weeks = re.findall(r'<th scope="row">(2026-11-\d\d)</th><td>1</td><td>(\d+)</td>\s*<td>([^<]*)</td>', page)
         assert weeks == [("2026-11-02", "15", ""), ("2026-11-09", "27", "+12"), ("2026-11-16", "27", "+0"), ("2026-11-23", "32", "+5")]
         assert "Rule of 1%: on track" in page
@@ -80,3 +96,19 @@ def test_progress_pages_over_several_weeks_of_stored_sessions(temp_db: str) -> N
         own = web.get("/progress").text
         assert "Your progress" in own and "Rule of 1%: on track" in own
         assert web.get("/coach/progress/robin").status_code == 403
+
+
+def test_a_chart_of_several_lines_names_every_value_and_its_gaps() -> None:
+    chart = lines_chart("c", "Each skill by week, in percent of its points", ["02 Nov", "09 Nov"],
+                        [("Thanking", [50, 75.5]), ("Following up", [None, 0])])
+    spec = chart.spec()
+    assert spec["series"] == [{"label": "Thanking", "values": [50, 75.5]}, {"label": "Following up", "values": [None, 0]}]
+    assert spec["labels"] == ["02 Nov", "09 Nov"] and spec["top"] == 100
+    assert chart.summary == ("Each skill by week, in percent of its points: Thanking 02 Nov 50, 09 Nov 75.5; "
+                             "Following up 02 Nov no value, 09 Nov 0")
+    one = line_chart("o", "Score by week", [("02 Nov", 15), ("09 Nov", 27)])
+    assert one.spec()["values"] == [15, 27] and one.spec()["series"] == [{"label": "Score by week", "values": [15, 27]}]
+    assert one.summary == "Score by week: 02 Nov 15, 09 Nov 27", "one line reads as before"
+    assert lines_chart("e", "Nothing", [], [("Thanking", [])]).summary == "Nothing: nothing yet"
+    with pytest.raises(ValueError, match="a value"):
+        lines_chart("bad", "Short", ["02 Nov", "09 Nov"], [("Thanking", [50])])

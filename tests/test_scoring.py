@@ -125,7 +125,8 @@ def test_walking_out_is_a_lost_moment_of_truth(cafe: Scenario) -> None:
     card = scorecard(cafe, turns, state.outcome, state.nps)
     assert state.outcome == "walked_out"
     assert any(e["skill"] == "moment_of_truth" and e["points"] < 0 for e in card["evidence"])
-    assert any(m["effect"] == "lost" for m in card["moments_of_truth"])
+    last, said = card["moments_of_truth"]["moments"][-1], [t.text for t in turns if t.speaker == "trainee"][-1]
+    assert last["verdict"] == "negative" and last["quote"] == said and "walked out" in " ".join(last["reasons"])
     assert card["nps"]["category"] == "detractor"
 
 

@@ -59,9 +59,44 @@ def test_the_scorecard_is_valid_block_kit_with_the_core_skills_evidence_nps_and_
     assert "> That sounds really frustrating" in skills["skill_restate_feeling"]
     assert "Not shown this time" in skills["skill_set_expectation"]
     assert "Try next time" in texts(blocks) and "9/10 (promoter)" in texts(blocks)
+    moments = next(b for b in blocks if b.get("block_id") == "moments")["text"]["text"].split("\n")
+    assert moments[0] == "*Moments of Truth:* 3 positive, 0 negative, 0 redundant"
+    assert moments[1].startswith(":large_green_circle: #1 “Hi, sorry for the wait. What happened?” _earned Greeting")
+    assert [line.split(" “")[0] for line in moments[1:]] == [":large_green_circle: #1", ":large_green_circle: #2", ":large_green_circle: #3"]
     buttons = {e["action_id"]: e for e in blocks[-1]["elements"]}
     assert json.loads(buttons[PRACTISE_AGAIN]["value"]) == {"scenario": "cafe_late_order", "difficulty": "patient"}
     assert buttons[OPEN_SCORECARD]["url"] == f"{WEB}/scorecards/session-1"
+
+
+def test_the_scorecard_counts_each_moment_of_truth_and_names_its_turns(cafe: Scenario) -> None:
+    turns = [
+        TurnRecord(0, "customer", "My order is late.", frustration=5),
+        TurnRecord(1, "trainee", "Hi, thanks for waiting.", "receiving", [det("greet_acknowledge", "thanks for waiting")], frustration=5),
+        TurnRecord(2, "customer", "Hm.", frustration=4),
+        TurnRecord(3, "trainee", "Calm down <now>.", "understanding", [det("dismissive", "Calm down")], frustration=4),
+        TurnRecord(4, "customer", "Excuse me?", frustration=7),
+        TurnRecord(5, "trainee", "Ok.", "understanding", frustration=7),
+        TurnRecord(6, "customer", "So?", frustration=7),
+        TurnRecord(7, "trainee", "Ok.", "understanding", frustration=7),
+        TurnRecord(8, "customer", "Well?", frustration=7),
+    ]
+    card = scorecard(cafe, turns, "ended_by_trainee", None)
+    blocks = scorecard_blocks(card, "s", "patient", WEB)
+    check_blocks(blocks)
+    lines = next(b for b in blocks if b.get("block_id") == "moments")["text"]["text"].split("\n")
+    assert lines[0] == "*Moments of Truth:* 1 positive, 1 negative, 2 redundant"
+    assert lines[1:] == [
+        ":large_green_circle: #1 “Hi, thanks for waiting.” _earned Greeting and acknowledging (+15); the customer calmed down_",
+        ":red_circle: #3 “Calm down &lt;now&gt;.” _cost Dismissive remarks (-10); the customer got more frustrated_",
+        ":white_circle: #5 “Ok.” _a filler: it moved nothing_",
+        ":white_circle: #7 “Ok.” _a repeat of something already said_",
+    ]
+    many = {**card, "moments_of_truth": {**card["moments_of_truth"], "moments": card["moments_of_truth"]["moments"] * 5}}
+    long = next(b for b in scorecard_blocks(many, "s", "patient", WEB) if b.get("block_id") == "moments")["text"]["text"]
+    assert long.count("\n") == 11 and long.endswith("_…and 10 more on the full scorecard._")
+    old = {**card, "moments_of_truth": [{"turn": 3, "quote": "Calm down", "effect": "lost", "change": 3}]}
+    assert not [b for b in scorecard_blocks(old, "s", "patient", WEB) if b.get("block_id") == "moments"], \
+        "a card stored with the older moments has no counts to show"
 
 
 def test_long_evidence_and_markup_stay_within_slack_limits(cafe: Scenario) -> None:
@@ -94,6 +129,7 @@ def test_the_ending_turn_posts_the_customers_goodbye_then_the_scorecard(cafe: Sc
     out = render_turn([{"text": bye}, {"text": summary}, {"custom": {"data": data}}], WEB)
     assert out[0]["blocks"][-1]["type"] == "context"
     assert out[1]["text"] == summary and out[1]["blocks"][0]["type"] == "header"
+    assert any(b.get("block_id") == "moments" for b in out[1]["blocks"]), "the Moments of Truth come with the scorecard"
     assert f"{WEB}/scorecards/s-9" in texts(out[1]["blocks"])
 
 

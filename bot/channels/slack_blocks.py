@@ -166,6 +166,30 @@ def _skill_section(card: dict[str, Any], skill: str, label: str) -> Block:
     return section("\n".join(lines), block_id=f"skill_{skill}")
 
 
+#: How the scorecard marks each Moment of Truth (bot/scoring/moments.py), in the order it counts them.
+MOMENT_MARKS: tuple[tuple[str, str], ...] = (("positive", ":large_green_circle:"), ("negative", ":red_circle:"),
+                                             ("redundant", ":white_circle:"))
+MOMENT_LINES = 10
+
+
+def _moments_section(card: dict[str, Any]) -> Block | None:
+    """The Moments of Truth as the scorecard data carries them ("moments_of_truth": summary and moments); None for a
+    card without them (one stored before they were kept)."""
+    part = card.get("moments_of_truth")
+    if not isinstance(part, dict) or not isinstance(part.get("summary"), dict):
+        return None
+    counts, marks = part["summary"], dict(MOMENT_MARKS)
+    lines = ["*Moments of Truth:* " + ", ".join(f"{int(counts.get(v) or 0)} {v}" for v, _ in MOMENT_MARKS)]
+    moments = [m for m in part.get("moments") or [] if isinstance(m, dict) and m.get("verdict") in marks]
+    for m in moments[:MOMENT_LINES]:
+        reasons = "; ".join(str(r) for r in m.get("reasons") or [])
+        lines.append(f"{marks[m['verdict']]} #{m.get('turn')} “{escape(clip(str(m.get('quote') or ''), 120))}”"
+                     + (f" _{escape(clip(reasons, 100))}_" if reasons else ""))
+    if len(moments) > MOMENT_LINES:
+        lines.append(f"_…and {len(moments) - MOMENT_LINES} more on the full scorecard._")
+    return section("\n".join(lines), block_id="moments")
+
+
 def _nps_text(card: dict[str, Any]) -> str:
     nps = card.get("nps")
     if not nps:
@@ -179,7 +203,8 @@ def practise_again_value(scenario: str, difficulty: str) -> str:
 
 
 def scorecard_blocks(card: dict[str, Any], session_id: str, difficulty: str, web_url: str) -> list[Block]:
-    """The scorecard for the thread: overall, stages, the three core skills with evidence, suggestion, NPS, buttons."""
+    """The scorecard for the thread: overall, stages, the three core skills with evidence, the Moments of Truth,
+    suggestion, NPS, buttons."""
     blocks: list[Block] = [
         {"type": "header", "text": plain(f"Scorecard: {card.get('overall', 0)}/100", HEADER_LIMIT)},
     ]
@@ -188,6 +213,9 @@ def scorecard_blocks(card: dict[str, Any], session_id: str, difficulty: str, web
         blocks.append({"type": "section", "block_id": "stages", "text": mrkdwn("*Per stage*"), "fields": fields})
     blocks.append({"type": "divider"})
     blocks += [_skill_section(card, skill, label) for skill, label in CORE_SKILLS]
+    moments = _moments_section(card)
+    if moments is not None:
+        blocks.append(moments)
     suggestions = card.get("suggestions") or []
     if suggestions:
         blocks.append(section(f"*Try next time:* {escape(str(suggestions[0].get('text', '')))}", block_id="suggestion"))

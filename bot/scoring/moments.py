@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.scoring.scorecard import TurnRecord
 from bot.skills.labels import SKILLS
+
+if TYPE_CHECKING:  # the scorecard stores these moments, so it imports this module
+    from bot.scoring.scorecard import TurnRecord
 
 VERDICTS: tuple[str, ...] = ("positive", "negative", "redundant")
 REPEAT_SIMILARITY = 0.8
@@ -115,3 +117,31 @@ def _why_redundant(turn: TurnRecord, earlier: Sequence[str]) -> str:
 def summary(moments: Sequence[Moment]) -> dict[str, int]:
     """How many turns were positive, negative and redundant."""
     return {verdict: sum(1 for m in moments if m.verdict == verdict) for verdict in VERDICTS}
+
+
+def for_scorecard(turns: Sequence[TurnRecord], evidence: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The scorecard's "moments_of_truth", JSON-ready: the counts, and each trainee turn's verdict with its words.
+
+    {"summary": {"positive": 2, "negative": 1, "redundant": 0},
+     "moments": [{"turn": 1, "verdict": "positive", "reasons": [...], "points": 15, "change": -1, "quote": "Hi..."}, ...]}
+    """
+    said = {t.index: t.text for t in turns}
+    found = moments_of_truth(turns, evidence)
+    return {"summary": summary(found), "moments": [{**m.to_dict(), "quote": said.get(m.turn, "")} for m in found]}
+
+
+def stored(card: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A scorecard's Moments of Truth as `for_scorecard` made them; None on a scorecard stored before they were
+    (which has none, or an older list of mood changes under the same key)."""
+    part = card.get("moments_of_truth")
+    if isinstance(part, dict) and isinstance(part.get("summary"), dict) and isinstance(part.get("moments"), list):
+        return part
+    return None
+
+
+def with_moments(card: dict[str, Any], turns: Sequence[TurnRecord]) -> dict[str, Any]:
+    """The scorecard with its Moments of Truth: as stored, or worked out from its turns and evidence when it was
+    stored before they were kept (the stored card is left as it is)."""
+    if stored(card) is not None:
+        return card
+    return {**card, "moments_of_truth": for_scorecard(turns, card.get("evidence") or [])}

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.scenarios.engine import nps_category
 from bot.scenarios.model import Scenario
+from bot.scoring.moments import for_scorecard
 from bot.scoring.suggestions import suggest_for_missed, suggest_for_penalty
 from bot.skills.labels import SKILLS, STAGES, Detection, rubric, scored_skills
 
@@ -80,7 +81,8 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
         "skills": skills_out,
         "evidence": evidence,
         "suggestions": suggestions,
-        "moments_of_truth": moments_of_truth(turns),
+        # every trainee turn positive, negative or redundant for the customer (bot/scoring/moments.py)
+        "moments_of_truth": for_scorecard(turns, evidence),
         "outcome": outcome,
         "nps": None if nps is None else {"score": nps, "category": nps_category(nps)},
     }
@@ -153,22 +155,3 @@ def _evidence(skill: str, turn: TurnRecord, detection: Detection, points: int) -
         "confidence": detection.confidence,
     }
 
-
-def moments_of_truth(turns: Sequence[TurnRecord]) -> list[dict[str, Any]]:
-    """Each trainee turn that moved the customer's mood: won (calmer) or lost (more frustrated)."""
-    moments = []
-    before: int | None = None
-    last_trainee: TurnRecord | None = None
-    for turn in turns:
-        if turn.speaker == "trainee":
-            last_trainee = turn
-        elif turn.frustration is not None:
-            if before is not None and last_trainee is not None and turn.frustration != before:
-                moments.append({
-                    "turn": last_trainee.index,
-                    "quote": last_trainee.text,
-                    "effect": "won" if turn.frustration < before else "lost",
-                    "change": turn.frustration - before,
-                })
-            before = turn.frustration
-    return moments

@@ -147,8 +147,8 @@ def turn_records(session: PracticeSession) -> list[dict[str, Any]]:
 
 
 def transcript(session: PracticeSession) -> list[dict[str, Any]]:
-    """Who said what, in order."""
-    return [{"speaker": t.speaker, "text": t.text, "stage": t.stage, "mood": t.mood} for t in session.turns]
+    """Who said what, in order (`index`: the turn's number, as the scorecard's evidence and Moments of Truth name it)."""
+    return [{"index": t.index, "speaker": t.speaker, "text": t.text, "stage": t.stage, "mood": t.mood} for t in session.turns]
 
 
 @dataclass(frozen=True)

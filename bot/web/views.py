@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from bot import review
 from bot.practice import library
+from bot.scoring import moments
 from bot.skills.labels import STAGES, scored_skills, skill_names
 from bot.store import accounts, repository
 from bot.store.models import PracticeSession, User
@@ -37,15 +39,18 @@ def visible_session(db: Session, viewer: User, session_id: str) -> PracticeSessi
 
 
 def scorecard_data(session: PracticeSession) -> dict[str, Any]:
-    """A session's stored scorecard with who, how hard and the transcript; 409 while it is still running."""
+    """A session's stored scorecard with who, how hard and the transcript; 409 while it is still running.
+
+    A scorecard stored before Moments of Truth were kept on it gets them worked out from its turns."""
     if session.scorecard is None:
         raise HTTPException(409, "This practice session has not ended yet, so it has no scorecard.")
-    return {**session.scorecard.data, "session_id": session.id, "trainee": session.trainee,
+    card = moments.with_moments(session.scorecard.data, review.turn_records(session))
+    return {**card, "session_id": session.id, "trainee": session.trainee,
             "difficulty": session.difficulty, "transcript": repository.transcript(session)}
 
 
 def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
-    """What the scorecard template needs: the card, its scenario and the chart rows."""
+    """What the scorecard template needs: the card, its scenario, the chart rows and the Moments of Truth."""
     skills = [card["skills"][s.label] for s in scored_skills()]
     return {
         "card": card, "scenario": library().get(card["scenario"]), "skill_names": skill_names(),
@@ -55,4 +60,5 @@ def scorecard_context(card: dict[str, Any]) -> dict[str, Any]:
         "skill_chart": bar_chart("skill-chart", "Points per skill",
                                  [(s["name"], s["points"], s["max"]) for s in skills if not s.get("no_chance")]),
         "no_chance": [s["name"] for s in skills if s.get("no_chance")],
+        "moments": moments.stored(card),
     }

@@ -12,7 +12,7 @@ from bot.skills.labels import SKILLS, scored_skills, skill_names
 from bot.store.db import get_db
 from bot.store.models import User
 from bot.web.auth import coach_or_admin, signed_in
-from bot.web.charts import bar_chart, line_chart
+from bot.web.charts import bar_chart, line_chart, lines_chart
 from bot.web.views import render
 
 router = APIRouter()
@@ -20,11 +20,14 @@ RUBRIC_SKILLS = [s.label for s in scored_skills()]
 
 
 def _trainee_page(request: Request, item: TraineeProgress, own: bool) -> Response:
-    chart = line_chart("overall-chart", "Average overall score by week",
-                       [(w.start.strftime("%d %b"), w.overall) for w in item.weeks])
+    weeks = [w.start.strftime("%d %b") for w in item.weeks]
+    chart = line_chart("overall-chart", "Average overall score by week", list(zip(weeks, [w.overall for w in item.weeks], strict=True)))
+    skills = [s for s in RUBRIC_SKILLS if any(s in w.skills for w in item.weeks)]
+    # in whole percent of each skill's points, as the table beside it gives them; None: not scored that week
+    skill_chart = lines_chart("skill-week-chart", "Each skill by week, in percent of its points", weeks, [
+        (SKILLS[s].name, [round(100 * w.skills[s]) if s in w.skills else None for w in item.weeks]) for s in skills]) if skills else None
     return render(request, "progress_trainee.html", {
-        "item": item, "chart": chart, "skills": [s for s in RUBRIC_SKILLS if any(s in w.skills for w in item.weeks)],
-        "skill_names": skill_names(), "own": own,
+        "item": item, "chart": chart, "skill_chart": skill_chart, "skills": skills, "skill_names": skill_names(), "own": own,
     })
 
 

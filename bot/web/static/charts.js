@@ -10,18 +10,34 @@
   const TRACK = "#e6e9ec";
   const LINE = "#a4262c";
 
+  // Several lines: a colour and a point shape each (told apart without colour too), named in the legend.
+  const SERIES_COLOURS = ["#0b5cad", "#a4262c", "#2e7d32", "#8a4baf", "#c25e00", "#00838f",
+                          "#5d4037", "#c2185b", "#546e7a", "#827717", "#283593", "#1b1f24"];
+  const SERIES_SHAPES = ["circle", "rect", "triangle", "rectRot", "crossRot", "star"];
+
   function lineConfig(spec) {
-    return {
+    const series = spec.series && spec.series.length ? spec.series : [{ label: spec.title, values: spec.values }];
+    const several = series.length > 1;
+    const config = {
       type: "line",
       data: {
         labels: spec.labels,
-        datasets: [{ label: spec.title, data: spec.values, borderColor: LINE, backgroundColor: LINE,
-                     pointRadius: 4, borderWidth: 2, tension: 0 }],
+        datasets: series.map(function (line, i) {
+          const colour = several ? SERIES_COLOURS[i % SERIES_COLOURS.length] : LINE;
+          return { label: line.label, data: line.values, borderColor: colour, backgroundColor: colour,
+                   pointStyle: several ? SERIES_SHAPES[i % SERIES_SHAPES.length] : "circle",
+                   pointRadius: 4, borderWidth: 2, tension: 0, spanGaps: true, clip: 6 };
+        }),
       },
       options: {
         scales: { y: { min: 0, max: spec.top, ticks: { color: INK } }, x: { ticks: { color: INK } } },
       },
     };
+    if (several) {
+      config.options.plugins = { legend: { display: true, position: "bottom",
+                                           labels: { color: INK, usePointStyle: true, boxWidth: 8 } } };
+    }
+    return config;
   }
 
   function barConfig(spec) {
