@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.store.models import Assignment, PracticeSession, Scorecard, Team, User, utcnow
 
+#: The longest note an assignment keeps.
+MAX_NOTE = 1000
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -28,7 +31,7 @@ def create(db: Session, coach: User, scenario_id: str, difficulty: str, due_on: 
            team: Team | None = None, note: str = "") -> Assignment:
     """Assign a scenario to one trainee or one team."""
     assignment = Assignment(scenario_id=scenario_id, difficulty=difficulty, due_on=due_on, user_id=user.id if user else None,
-                            team_id=team.id if team else None, note=note.strip()[:1000], created_by=coach.id, created_at=utcnow())
+                            team_id=team.id if team else None, note=note.strip()[:MAX_NOTE], created_by=coach.id, created_at=utcnow())
     db.add(assignment)
     db.commit()
     return assignment

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,9 @@ router = APIRouter(prefix="/coach", dependencies=[Depends(coach_or_admin)])
 
 
 def _records(request: Request, db: Session, coach: User) -> list[exports.SessionExport]:
-    filters, _ = parse_filters(request)
+    filters, problems = parse_filters(request)
+    if problems:  # an export must hold what was asked for, not more: nothing is left out quietly
+        raise HTTPException(422, "The export was not made: " + " ".join(problems))
     return exports.records(db, reviews.matching_session_ids(db, coach, filters))
 
 
