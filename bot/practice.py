@@ -260,8 +260,23 @@ def respond(sender_id: str, state_data: dict[str, Any] | None, session_id: str |
     exchange = Exchange([customer(reply.text)], new_state.to_dict(), session_id, _payload(new_state, session_id, reply))
     exchange.payload["skills"] = [d.label for d in detections]
     if new_state.ended:
-        _finish(exchange, scenario, new_state)
+        _close(exchange, scenario, new_state)
     return exchange
+
+
+#: Said when the closing turn is stored and answered but its scorecard could not be saved.
+SCORECARD_LATER = ("The training server could not save your scorecard just now. Your messages are saved, so there is no "
+                   "need to send anything again: send /end in a moment to see the scorecard.")
+
+
+def _close(exchange: Exchange, scenario: Scenario, state: engine.PracticeState) -> None:
+    """Score the session the customer's reply ended. Both turns are stored by now, so a fault here must never ask
+    for the trainee's line again (a resend would store it twice): they get the reply and are told to send /end."""
+    try:
+        _finish(exchange, scenario, state)
+    except Exception:
+        log.exception("the closing turn of session %s is stored, but its scorecard could not be saved", exchange.session_id)
+        exchange.lines.append(coach(SCORECARD_LATER))
 
 
 def seconds_since(moment: datetime | None) -> float:
@@ -291,16 +306,23 @@ def finish(state_data: dict[str, Any] | None, session_id: str | None, *, sender_
     return exchange
 
 
-def _finish(exchange: Exchange, scenario: Scenario, state: engine.PracticeState) -> None:
-    assert exchange.session_id is not None
-    _database_ready()
+def _score(session_id: str, scenario: Scenario, state: engine.PracticeState) -> dict[str, Any]:
+    """End the session and save its scorecard, in one transaction (so it can be retried whole)."""
     with session_scope() as db:
-        repository.end_session(db, exchange.session_id, state.outcome or "ended_by_trainee", state.nps)
-        session = repository.get_session(db, exchange.session_id)
+        session = repository.get_session(db, session_id)
         assert session is not None
         turns = [TurnRecord.from_dict(t) for t in repository.turn_records(session)]
         card = scorecard(scenario, turns, state.outcome, state.nps)
-        repository.save_scorecard(db, exchange.session_id, card)
+        repository.end_session(db, session_id, state.outcome or "ended_by_trainee", state.nps, commit=False)
+        repository.save_scorecard(db, session_id, card)
+        return card
+
+
+def _finish(exchange: Exchange, scenario: Scenario, state: engine.PracticeState) -> None:
+    session_id = exchange.session_id
+    assert session_id is not None
+    _database_ready()
+    card = with_retries(lambda: _score(session_id, scenario, state))
     exchange.scorecard = card
     exchange.lines.append(coach(summary(card, scenario)))
     exchange.payload.update({"ended": True, "outcome": state.outcome, "scorecard": card})

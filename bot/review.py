@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.practice import library
+from bot.practice import library, shortened
 from bot.scoring.calibration import ReviewedTurn
 from bot.scoring.corrections import ACTIONS, Correction, corrected_labels, corrected_turns
 from bot.scoring.moments import Moment, moments_of_truth
@@ -57,7 +57,7 @@ def correct(db: Session, session: PracticeSession, turn_id: int, label: str, act
     if turn is None or turn.speaker != "trainee":
         raise ReviewError("Labels can be corrected only on the trainee's turns of this session.")
     if label not in LABELS:
-        raise ReviewError(f"Unknown label '{label}'.")
+        raise ReviewError(f"Unknown label '{shortened(label)}'. Choose one of: {', '.join(LABELS)}.")
     if action not in ACTIONS:
         raise ReviewError("A correction either adds or removes a label.")
     if not reason.strip():

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.stack import Stack, start_stack
+from bot.settings import PROJECT_ROOT
+from tests.bad_input import TEXT_CELLS, as_stored, is_blank, long_text
+from tests.stack import RASA, Stack, start_stack
 
 pytestmark = [pytest.mark.rasa, pytest.mark.models]
 
@@ -77,18 +83,63 @@ def test_only_the_web_apps_origin_may_call_rasa_from_a_browser(stack: Stack) -> 
     assert allowed("http://evil.example") is None
 
 
+def action_call(action: str, sender: str, text: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An action call as Rasa sends it to the action server: the tracker, ending with the trainee's message."""
+    message = {"text": text, "intent": {"name": "talk", "confidence": 1.0}, "entities": []}
+    return {"next_action": action, "sender_id": sender, "version": "3.6.21", "domain": {}, "tracker": {
+        "sender_id": sender, "slots": slots or {}, "latest_message": message, "paused": False, "followup_action": None,
+        "active_loop": {}, "latest_action_name": "action_listen",
+        "events": [{"event": "user", "text": text, "parse_data": message, "input_channel": "rest", "metadata": {}}]}}
+
+
+def call_action(stack: Stack, body: dict[str, Any] | bytes, token: str | None = None) -> httpx.Response:
+    """POST one call to the action server's /webhook, with Rasa's token unless another is given."""
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return httpx.post(f"{stack.action_url}/webhook", content=content, params={"token": stack.action_token if token is None else token},
+                      headers={"Content-Type": "application/json"}, timeout=120)
+
+
 def test_the_action_server_answers_only_rasa_and_never_echoes_a_bad_body(stack: Stack) -> None:
-    webhook = f"{stack.action_url}/webhook"
     assert httpx.get(f"{stack.action_url}/health", timeout=30).status_code == 200
-    call = {"next_action": "action_customer_reply", "sender_id": "x", "tracker": {"sender_id": "x", "events": [], "slots": {}}}
-    assert httpx.post(webhook, json=call, timeout=30).status_code == 401
-    assert httpx.post(webhook, json=call, params={"token": "wrong"}, timeout=30).status_code == 401
+    call = action_call("action_customer_reply", "x", "hello")
+    assert call_action(stack, call, token="").status_code == 401
+    assert call_action(stack, call, token="wrong").status_code == 401
     secret = "SECRET-BODY-TEXT"
-    for body in (b"[1, 2]", b"{not json " + secret.encode(), json.dumps({"next_action": 7, "x": secret}).encode(),
-                 json.dumps({"next_action": "action_customer_reply", "tracker": secret}).encode(), b"\xff\xfe" + secret.encode()):
-        response = httpx.post(webhook, content=body, params={"token": stack.action_token}, timeout=30)
+    no_sender = action_call("action_customer_reply", "x", secret)
+    del no_sender["tracker"]["sender_id"]
+    for body in (b"", b"[1, 2]", b"{not json " + secret.encode(), json.dumps({"next_action": 7, "x": secret}).encode(),
+                 json.dumps({"next_action": "action_customer_reply", "tracker": secret}).encode(), b"\xff\xfe" + secret.encode(),
+                 json.dumps(no_sender).encode()):
+        response = call_action(stack, body)
         assert response.status_code == 400, (body, response.status_code)
         assert secret not in response.text and "error" in response.json()
+
+
+CAPPED = "characters long; the customer listens to at most 1,000"
+
+
+def assert_answered_and_stored(stack: Stack, session_id: str, text: str, said: list[str]) -> None:
+    """One trainee line's fate: stored whole (unless blank) and answered, capped with the clear reply when over-long."""
+    stored = trainee_turns(stack, session_id)
+    assert said and all(said), said
+    assert not any("training server" in t or "try again" in t for t in said), said
+    if is_blank(text):
+        assert stored == [] and any("empty" in t for t in said), (stored, said)
+        return
+    assert stored == [as_stored(text)], "the whole line is stored, once"
+    assert any(CAPPED in t for t in said) == (len(text) > 1000), said
+
+
+@pytest.mark.parametrize("cell", list(TEXT_CELLS))
+def test_the_action_server_called_directly_stores_and_answers_every_text_cell(stack: Stack, cell: str) -> None:
+    sender = "direct-" + cell.replace(" ", "-")
+    started = call_action(stack, action_call("action_start_practice", sender, "/start"))
+    assert started.status_code == 200, started.text[:300]
+    slots = {e["name"]: e["value"] for e in started.json()["events"] if e["event"] == "slot"}
+    response = call_action(stack, action_call("action_customer_reply", sender, TEXT_CELLS[cell], slots))
+    assert response.status_code == 200, response.text[:300]
+    said = [m["text"] for m in response.json()["responses"] if m.get("text")]
+    assert_answered_and_stored(stack, slots["session_id"], TEXT_CELLS[cell], said)
 
 
 def slots(stack: Stack, sender: str) -> dict[str, object]:
@@ -123,16 +174,48 @@ def test_nobody_writes_into_an_ended_session(stack: Stack) -> None:
     assert trainee_turns(stack, session) == ["Hello, sorry for the wait. What happened?"]
 
 
-@pytest.mark.parametrize("size", [50_000, 1_000_000])
+@pytest.mark.parametrize("size", [50_000, 100_000, 1_000_000])
 def test_an_over_long_message_gets_a_clear_reply_and_is_stored(stack: Stack, size: int) -> None:
     sender = f"long-{size}"
     session = start(stack, sender)
-    text = ("I am very upset about this order. " * (size // 34 + 1))[:size]
+    text = long_text(size)
     said = texts(post_rest(stack, json.dumps({"sender": sender, "message": text})))
     assert any(f"{size:,} characters long" in t and "at most 1,000" in t for t in said), said
     assert trainee_turns(stack, session) == [text.strip()]
     # The customer is still there and answers the next, ordinary line.
     assert stack.say(sender, "Hi, sorry about the wait. What happened?")
+
+
+def test_a_1_mb_message_does_not_stall_another_trainee(stack: Stack) -> None:
+    big, other = start(stack, "stall-big"), start(stack, "stall-other")
+    text, line = long_text(1_000_000), "Hi, sorry about the wait. What happened?"
+
+    def timed(sender: str, message: str) -> tuple[httpx.Response, float]:
+        began = time.monotonic()
+        response = post_rest(stack, json.dumps({"sender": sender, "message": message}))
+        return response, time.monotonic() - began
+
+    with ThreadPoolExecutor(2) as pool:
+        sending_big = pool.submit(timed, "stall-big", text)
+        time.sleep(0.3)  # the 1 MB message is on its way when the ordinary line comes
+        answered, ordinary_seconds = pool.submit(timed, "stall-other", line).result(timeout=120)
+        capped, big_seconds = sending_big.result(timeout=120)
+    print(f"\nwhile a 1 MB message took {big_seconds:.2f} s, an ordinary line took {ordinary_seconds:.2f} s")
+    assert_answered_and_stored(stack, other, line, texts(answered))
+    assert_answered_and_stored(stack, big, text, texts(capped))
+
+
+def test_the_text_cells_over_socketio_are_answered_and_stored(stack: Stack) -> None:
+    """As the trainee page talks to Rasa: socket.io (python-socketio from Rasa's environment drives it)."""
+    cells = ["1 MB", "NUL", "HTML and script", "empty", "right-to-left"]
+    start_line = '/start{"scenario": "cafe_late_order", "difficulty": "patient"}'
+    talks = [{"session_id": f"socket-{i}", "lines": [start_line, TEXT_CELLS[cell]]} for i, cell in enumerate(cells)]
+    done = subprocess.run([str(RASA.parent / "python"), str(PROJECT_ROOT / "tests" / "socketio_say.py"), stack.rasa_url],
+                          input=json.dumps(talks), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for cell, (opened, answered) in zip(cells, json.loads(done.stdout), strict=True):
+        assert opened["problem"] is None and answered["problem"] is None, (cell, opened, answered)
+        assert_answered_and_stored(stack, opened["data"]["session_id"], TEXT_CELLS[cell], answered["texts"])
 
 
 @pytest.mark.parametrize(("body", "problem"), [

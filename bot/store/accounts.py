@@ -59,6 +59,8 @@ def clean_username(name: str) -> str:
         raise AccountError("A username cannot be empty.")
     if len(cleaned) > MAX_USERNAME:
         raise AccountError(f"A username has at most {MAX_USERNAME} characters.")
+    if not cleaned.isprintable():
+        raise AccountError("A username cannot hold control characters (such as NUL).")
     return cleaned
 
 
@@ -93,8 +95,8 @@ def list_teams(db: Session) -> Sequence[Team]:
 def ensure_team(db: Session, name: str) -> Team:
     """The team of that name, created when missing."""
     cleaned = " ".join((name or "").split())
-    if not cleaned or len(cleaned) > 128:
-        raise AccountError("A team name needs 1 to 128 characters.")
+    if not cleaned or len(cleaned) > 128 or not cleaned.isprintable():
+        raise AccountError("A team name needs 1 to 128 printable characters.")
     team = db.scalars(select(Team).where(func.lower(Team.name) == cleaned.lower())).first()
     if team is None:
         team = Team(name=cleaned, created_at=utcnow())
@@ -149,7 +151,8 @@ def attach_sessions(db: Session, user: User) -> int:
 
 def authenticate(db: Session, username: str, password: str) -> User | None:
     """The active account with this username and password, else None (in about the same time either way)."""
-    user = find_user(db, username) if username else None
+    # No account's name holds a control character (clean_username), and PostgreSQL refuses NUL in a query.
+    user = find_user(db, username) if username and username.isprintable() else None
     ok = verify_password(user.password_hash if user else None, password or "")
     return user if ok and user is not None and user.active else None
 

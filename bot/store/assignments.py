@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 from bot.store.models import Assignment, PracticeSession, Scorecard, Team, User, utcnow
 from bot.store.text import form_text
 
+#: The longest note an assignment keeps.
+MAX_NOTE = 1000
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -29,7 +32,7 @@ def create(db: Session, coach: User, scenario_id: str, difficulty: str, due_on: 
            team: Team | None = None, note: str = "") -> Assignment:
     """Assign a scenario to one trainee or one team."""
     assignment = Assignment(scenario_id=scenario_id, difficulty=difficulty, due_on=due_on, user_id=user.id if user else None,
-                            team_id=team.id if team else None, note=form_text(note, 1000), created_by=coach.id, created_at=utcnow())
+                            team_id=team.id if team else None, note=form_text(note, MAX_NOTE), created_by=coach.id, created_at=utcnow())
     db.add(assignment)
     db.commit()
     return assignment

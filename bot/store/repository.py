@@ -110,14 +110,15 @@ def answered(db: Session, turn_id: int) -> bool:
         select(func.count()).select_from(Turn).where(Turn.session_id == turn.session_id, Turn.index > turn.index)) != 0
 
 
-def end_session(db: Session, session_id: str, outcome: str, nps: int | None) -> None:
-    """Mark a session ended."""
+def end_session(db: Session, session_id: str, outcome: str, nps: int | None, *, commit: bool = True) -> None:
+    """Mark a session ended (committed with the caller's next commit when `commit` is False)."""
     session = db.get(PracticeSession, session_id)
     if session is not None and session.ended_at is None:
         session.ended_at = utcnow()
         session.outcome = outcome
         session.nps = nps
-        db.commit()
+        if commit:
+            db.commit()
 
 
 def save_scorecard(db: Session, session_id: str, card: dict[str, Any]) -> None:

@@ -87,7 +87,7 @@ def _filtered(query: Select, f: SessionFilters) -> Select:
         conditions.append(PracticeSession.difficulty == f.difficulty)
     if f.date_from:
         conditions.append(PracticeSession.started_at >= datetime.combine(f.date_from, time.min, tzinfo=UTC))
-    if f.date_to:
+    if f.date_to and f.date_to < date.max:  # up to the last day there is: no upper bound
         conditions.append(PracticeSession.started_at < datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=UTC))
     if f.outcome == "running":
         conditions.append(PracticeSession.ended_at.is_(None))

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from bot import review
-from bot.practice import library
+from bot.practice import library, shortened
 from bot.scoring import moments
 from bot.skills.labels import STAGES, scored_skills, skill_names
 from bot.store import accounts, repository
@@ -34,7 +34,7 @@ def visible_session(db: Session, viewer: User, session_id: str) -> PracticeSessi
     """A session the viewer may see; 404 for one that does not exist or is someone else's (no difference shown)."""
     session = repository.get_session(db, session_id)
     if session is None or not accounts.can_see(viewer, session):
-        raise HTTPException(404, f"No practice session '{session_id}' that you can see.")
+        raise HTTPException(404, f"No practice session '{shortened(session_id)}' that you can see.")
     return session
 
 

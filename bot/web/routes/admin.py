@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -10,6 +10,7 @@ from bot.store import accounts
 from bot.store.db import get_db
 from bot.store.models import ROLES, User
 from bot.web.auth import admin_only, csrf_protect
+from bot.web.forms import MAX_ROW_ID
 from bot.web.views import render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(admin_only)])
@@ -44,7 +45,7 @@ def add_user(request: Request, username: str = Form(""), role: str = Form("train
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-def update_user(request: Request, user_id: int, role: str = Form(...), team: str = Form(""), active: str = Form(""),
+def update_user(request: Request, user_id: int = Path(ge=1, le=MAX_ROW_ID), role: str = Form(...), team: str = Form(""), active: str = Form(""),
                 password: str = Form(""), admin: User = Depends(admin_only), db: Session = Depends(get_db)) -> Response:
     if user_id == admin.id and (role != "admin" or not active):
         return _page(request, db, error="You cannot remove your own admin role or deactivate yourself.", status_code=422)

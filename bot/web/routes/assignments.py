@@ -13,6 +13,7 @@ from bot.store import accounts, assignments
 from bot.store.db import get_db
 from bot.store.models import Team, User
 from bot.web.auth import coach_or_admin, csrf_protect
+from bot.web.forms import FormProblem, free_text, said_back
 from bot.web.views import render
 
 router = APIRouter(prefix="/coach/assignments", dependencies=[Depends(coach_or_admin)])
@@ -52,12 +53,16 @@ def assign(request: Request, scenario: str = Form(""), difficulty: str = Form(""
         due = date.fromisoformat(due_on)
     except ValueError:
         due, error = date.today(), "Please give the due date as YYYY-MM-DD."
+    try:
+        note = free_text(note, "The note", assignments.MAX_NOTE)
+    except FormProblem as problem:
+        error = str(problem)
     user = next((u for u in users if assignee == f"user:{u.id}"), None)
     team = next((t for t in teams if assignee == f"team:{t.id}"), None)
     if found is None:
         error = "Please choose one of the scenarios."
     elif difficulty not in found.difficulties:
-        error = f"'{found.title}' has no difficulty '{difficulty}'. Choose one of: {', '.join(found.difficulties)}."
+        error = f"'{found.title}' has no difficulty '{said_back(difficulty)}'. Choose one of: {', '.join(found.difficulties)}."
     elif user is None and team is None:
         error = "Please choose a trainee or a team of yours."
     if error:

@@ -19,6 +19,7 @@ from bot.store.db import get_db
 from bot.store.models import User
 from bot.web import review as review_view
 from bot.web.auth import coach_or_admin, csrf_protect
+from bot.web.forms import MAX_ROW_ID, FormProblem, free_text, said_back, whole_number
 from bot.web.views import render, scorecard_context, visible_session
 
 router = APIRouter(prefix="/coach", dependencies=[Depends(coach_or_admin)])
@@ -39,24 +40,31 @@ def parse_filters(request: Request) -> tuple[reviews.SessionFilters, list[str]]:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            problems.append(f"'{value}' is not a date (use YYYY-MM-DD); the {name} filter is left out.")
+            problems.append(f"'{said_back(value)}' is not a date (use YYYY-MM-DD); the {name} filter is left out.")
             return None
 
     def number(name: str, low: int, high: int) -> int | None:
         value = q.get(name, "").strip()
         if not value:
             return None
-        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-            problems.append(f"'{value}' is not a whole number from {low} to {high}; the {name.replace('_', ' ')} filter is left out.")
-            return None
-        return int(value)
+        found = whole_number(value, low, high)
+        if found is None:
+            problems.append(f"'{said_back(value)}' is not a whole number from {low} to {high}; "
+                            f"the {name.replace('_', ' ')} filter is left out.")
+        return found
+
+    def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+        value = q.get(name, "").strip()
+        if value and value not in allowed:
+            problems.append(f"'{said_back(value)}' is not one of {', '.join(allowed)}; the {name} is left at {default}.")
+        return value if value in allowed else default
 
     filters = reviews.SessionFilters(
         trainee=q.get("trainee", "").strip()[:64], team=q.get("team", "").strip()[:128], scenario=q.get("scenario", "").strip(),
         difficulty=q.get("difficulty", "").strip(), date_from=day("from"), date_to=day("to"), outcome=q.get("outcome", "").strip(),
         min_score=number("min_score", 0, 100), max_score=number("max_score", 0, 100),
-        sort=q.get("sort", "started") if q.get("sort") in reviews.SORTS else "started",
-        descending=q.get("order", "desc") != "asc", page=number("page", 1, 100000) or 1,
+        sort=choice("sort", tuple(reviews.SORTS), "started"), descending=choice("order", ("asc", "desc"), "desc") == "desc",
+        page=number("page", 1, 100000) or 1,
     )
     return filters, problems
 
@@ -112,32 +120,41 @@ def session_print(request: Request, session_id: str, coach: User = Depends(coach
 
 
 @router.post("/sessions/{session_id}/comments", dependencies=[Depends(csrf_protect)])
-def add_comment(request: Request, session_id: str, turn_id: int = Form(...), text: str = Form(""),
+def add_comment(request: Request, session_id: str, turn_id: int = Form(..., ge=0, le=MAX_ROW_ID), text: str = Form(""),
                 coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
     session = visible_session(db, coach, session_id)
     turn = reviews.turn_of(db, session.id, turn_id)
     if turn is None:
         return _review_page(request, db, session_id, coach, "That turn is not part of this session.", 422)
-    if not text.strip():
+    try:
+        comment = free_text(text, "A comment", reviews.MAX_COMMENT)
+    except FormProblem as problem:
+        return _review_page(request, db, session_id, coach, str(problem), 422)
+    if not comment:
         return _review_page(request, db, session_id, coach, "A comment cannot be empty.", 422)
-    reviews.add_comment(db, turn, coach, text)
+    reviews.add_comment(db, turn, coach, comment)
     return RedirectResponse(f"/coach/sessions/{session.id}#turn-{turn.index}", status_code=303)
 
 
 @router.post("/sessions/{session_id}/note", dependencies=[Depends(csrf_protect)])
-def save_note(session_id: str, note: str = Form(""), coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
+def save_note(request: Request, session_id: str, note: str = Form(""), coach: User = Depends(coach_or_admin),
+              db: Session = Depends(get_db)) -> Response:
     session = visible_session(db, coach, session_id)
-    reviews.save_review(db, session.id, coach, note)
+    try:
+        reviews.save_review(db, session.id, coach, free_text(note, "The note", reviews.MAX_COMMENT))
+    except FormProblem as problem:
+        return _review_page(request, db, session_id, coach, str(problem), 422)
     return RedirectResponse(f"/coach/sessions/{session.id}#summary", status_code=303)
 
 
 @router.post("/sessions/{session_id}/corrections", dependencies=[Depends(csrf_protect)])
-def add_correction(request: Request, session_id: str, turn_id: int = Form(...), label: str = Form(""), action: str = Form(""),
-                   reason: str = Form(""), coach: User = Depends(coach_or_admin), db: Session = Depends(get_db)) -> Response:
+def add_correction(request: Request, session_id: str, turn_id: int = Form(..., ge=0, le=MAX_ROW_ID), label: str = Form(""),
+                   action: str = Form(""), reason: str = Form(""), coach: User = Depends(coach_or_admin),
+                   db: Session = Depends(get_db)) -> Response:
     session = visible_session(db, coach, session_id)
     try:
-        review.correct(db, session, turn_id, label, action, reason, coach)
-    except review.ReviewError as exc:
+        review.correct(db, session, turn_id, label, action, free_text(reason, "The reason", reviews.MAX_COMMENT), coach)
+    except (review.ReviewError, FormProblem) as exc:
         db.rollback()
         return _review_page(request, db, session_id, coach, str(exc), 422)
     turn = reviews.turn_of(db, session.id, turn_id)

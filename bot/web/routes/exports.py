@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,9 @@ router = APIRouter(prefix="/coach", dependencies=[Depends(coach_or_admin)])
 
 def _records(request: Request, db: Session, coach: User) -> tuple[list[exports.SessionExport], dict[str, str]]:
     """The export records for the list's filters, and the headers that say how many and whether capped."""
-    filters, _ = parse_filters(request)
+    filters, problems = parse_filters(request)
+    if problems:  # an export must hold what was asked for, not more: nothing is left out quietly
+        raise HTTPException(422, "The export was not made: " + " ".join(problems))
     matching = reviews.matching_session_ids(db, coach, filters, get_settings().export_max_sessions)
     headers = {"X-Export-Sessions": str(len(matching.ids)), "X-Export-Matching": str(matching.total)}
     note = exports.capped_note(len(matching.ids), matching.total)

@@ -13,6 +13,7 @@ from bot.store.db import get_db
 from bot.store.models import User
 from bot.web.auth import coach_or_admin, signed_in
 from bot.web.charts import bar_chart, line_chart, lines_chart
+from bot.web.forms import said_back
 from bot.web.views import render
 
 router = APIRouter()
@@ -54,5 +55,5 @@ def trainee_progress_page(request: Request, trainee: str, coach: User = Depends(
                           db: Session = Depends(get_db)) -> Response:
     sessions = review.scored_sessions(db, coach, trainee)
     if not sessions:
-        raise HTTPException(404, f"No scored sessions of '{trainee}' that you can see.")
+        raise HTTPException(404, f"No scored sessions of '{said_back(trainee)}' that you can see.")
     return _trainee_page(request, trainee_progress(sessions[0].trainee, sessions), own=False)
