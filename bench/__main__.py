@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.mapping import mi_question, mi_reflection, question_shape
+from bench.playtests import write_sections
 from bot.settings import PROJECT_ROOT
 from bot.skills.labels import LABELS
 
@@ -398,7 +399,7 @@ def main() -> int:
     speed = label_speed()
     independent = heldout_quality(detector, INDEPENDENT)
     text = report(held, conversations, annomi, speed, latency, external, customer_probes(), independent)
-    REPORT.write_text(text, encoding="utf-8")
+    write_sections(text, REPORT)  # the other benchmarks' sections (play-tests, load, start-up) stay
     print(text)
     return 0
 

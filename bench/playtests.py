@@ -186,6 +186,16 @@ def report(results: list[SessionResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_sections(text: str, path: Path = REPORT) -> None:
+    """Replace the page's heading and each "## " section the text holds, leaving the other benchmarks' sections."""
+    head, *sections = re.split(r"(?m)^(?=## )", text)
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    rest = current[current.find("\n## ") + 1:] if "\n## " in current else ""
+    path.write_text(head + rest, encoding="utf-8")
+    for section in sections:
+        write_section(section.rstrip("\n") + "\n\n", path, section.splitlines()[0])
+
+
 def write_section(text: str, path: Path = REPORT, section: str = SECTION) -> None:
     """Replace (or add) one section of the benchmarks page, leaving the rest as it is."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.playtests import SessionResult, asks_for_information, echoed, order_check, sessions, stacked_acknowledgements
@@ -86,3 +88,15 @@ def test_the_order_check_wants_excellent_over_average_over_careless_by_a_margin(
                         result("excellent", 60, "clinic_billing_error"), result("average", 50, "clinic_billing_error"),
                         result("careless", 40, "clinic_billing_error")])
     assert [(row[1], row[5]) for row in rows] == [("cafe_late_order", True), ("clinic_billing_error", False)]
+
+
+def test_each_benchmark_rewrites_only_its_own_sections_of_the_page(tmp_path: Path) -> None:
+    from bench.playtests import write_section, write_sections
+
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nold\n\n## Skill detectors\n\nold a\n\n## Play-test corpus\n\nplayed\n\n"
+                    "## Speed and memory\n\nold b\n\n## Load\n\nloaded\n", encoding="utf-8")
+    write_sections("# Benchmarks\n\nnew\n\n## Skill detectors\n\nnew a\n\n## Speed and memory\n\nnew b\n", page)
+    write_section("## Start-up\n\nstarted\n", page, "## Start-up")
+    assert page.read_text(encoding="utf-8") == ("# Benchmarks\n\nnew\n\n## Skill detectors\n\nnew a\n\n## Play-test corpus\n\n"
+                                                "played\n\n## Speed and memory\n\nnew b\n\n## Load\n\nloaded\n\n## Start-up\n\nstarted\n")
