@@ -55,6 +55,25 @@ def test_the_rules_no_stands_where_they_had_what_they_judge_by() -> None:
     assert decide([], {"restate_feeling": 0.9}, learned, _message("That'd do anyone's head in."))
 
 
+def test_a_label_decided_within_another_is_weighed_there_and_refused_elsewhere() -> None:
+    """high_gain_question is decided `within` open_question (data/skills/decisions.yml): on an open question the
+    learned probability keeps or drops the rules' verdict, or adds it; without one, no probability adds it."""
+    assert constraints().within["high_gain_question"] == "open_question"
+    learned = _decisions("high_gain_question", keep=0.3, add=0.6)
+    question = "How has all this affected your week?"
+    message = _message(question)
+    opened = Detection("open_question", question, 0, len(question), 1.0, "rules")
+    by_grammar = replace(opened, label="high_gain_question")
+    assert [d.label for d in decide([opened, by_grammar], {"high_gain_question": 0.1}, learned, message)] == ["open_question"]
+    kept = decide([opened, by_grammar], {"high_gain_question": 0.4}, learned, message)
+    assert sorted(d.label for d in kept) == ["high_gain_question", "open_question"]
+    added = decide([opened], {"high_gain_question": 0.7}, learned, message)
+    assert sorted(d.label for d in added) == ["high_gain_question", "open_question"]
+    closed = _message("Did it arrive?")
+    assert decide([det("closed_question", "Did it arrive?")], {"high_gain_question": 0.99}, learned, closed) == [
+        det("closed_question", "Did it arrive?")]
+
+
 def test_restating_needs_the_customer_to_have_said_something() -> None:
     learned = _decisions("restate_feeling", keep=0.05, add=0.2)
     assert decide([], {"restate_feeling": 0.9}, learned, _message("That'd do anyone's head in.", spoken=False)) == []

@@ -4,7 +4,7 @@ the named constraints of data/skills/decisions.yml (one declared table, not a ch
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,9 @@ class Constraints:
     needs_context: frozenset[str]
     implies: tuple[tuple[str, str], ...]
     excludes: tuple[tuple[str, str], ...]
+    #: label -> the label the rules must have found (by grammar) for the learned decision to decide it there; the
+    #: rules' own verdict on it is then only a reading the learned decision weighs, and elsewhere it is "no".
+    within: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -44,7 +47,8 @@ def constraints(path: Path = TABLE) -> Constraints:
     return Constraints(frozenset(data.get("rules_decide", ())), bool(data.get("firm", False)), judged,
                        frozenset(data.get("needs_context", ())),
                        tuple((c["label"], c["implies"]) for c in data.get("implies", [])),
-                       tuple((c["label"], c["excludes"]) for c in data.get("excludes", [])))
+                       tuple((c["label"], c["excludes"]) for c in data.get("excludes", [])),
+                       {c["label"]: c["within"] for c in data.get("within", [])})
 
 
 def constrained(found: Sequence[Detection], heard: bool = True, rules: Constraints | None = None) -> list[Detection]:
@@ -60,9 +64,16 @@ def constrained(found: Sequence[Detection], heard: bool = True, rules: Constrain
     return list(by_label.values())
 
 
-def is_firm(detection: Detection) -> bool:
-    """A rules' verdict from grammar or a pattern, not from resemblance to examples."""
-    return detection.source != "similarity"
+def is_firm(detection: Detection, table: Constraints | None = None) -> bool:
+    """A rules' verdict from grammar or a pattern, not from resemblance to examples, that stands whatever the learned
+    decision says (not one of the labels it decides `within` the rules' finding)."""
+    return detection.source != "similarity" and detection.label not in (table or constraints()).within
+
+
+def outside(found: Sequence[Detection], table: Constraints) -> frozenset[str]:
+    """The `within` labels whose enclosing label the rules did not find in this message: "no" there."""
+    have = {d.label for d in found}
+    return frozenset(label for label, enclosing in table.within.items() if enclosing not in have)
 
 
 def decide(found: Sequence[Detection], probabilities: dict[str, float], learned: LearnedDecisions | None,
@@ -72,11 +83,11 @@ def decide(found: Sequence[Detection], probabilities: dict[str, float], learned:
     if learned is None:
         return constrained(found, heard)
     table = constraints()
-    deciding = set(learned.deciding) - table.rules_decide - {
+    deciding = set(learned.deciding) - table.rules_decide - outside(found, table) - {
         label for label, when in table.judged_when.items() if JUDGED_WHEN[when](message)}
     kept: list[Detection] = []
     for detection in found:
-        if detection.label not in deciding or (table.firm and is_firm(detection)):
+        if detection.label not in deciding or (table.firm and is_firm(detection, table)):
             kept.append(detection)
         elif probabilities.get(detection.label, 0.0) >= learned.models[detection.label].keep:
             kept.append(replace(detection, confidence=round(probabilities[detection.label], 3),

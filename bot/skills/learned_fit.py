@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from bot.settings import PROJECT_ROOT
-from bot.skills.decisions import JUDGED_WHEN, constrained, constraints, is_firm
+from bot.skills.decisions import JUDGED_WHEN, constrained, constraints, is_firm, outside
 from bot.skills.labels import LABELS
 from bot.skills.learned import FEATURES_VERSION, LabelModel, LearnedDecisions, Reading, row_of
 
@@ -160,10 +160,12 @@ def fit_and_store(skills_dir: Path, out: Path, detector: Any) -> dict[str, Any]:
 
 def _verdicts(found: Sequence[Any], message: Any, table: Any) -> dict[str, str]:
     """The rules' verdict per label on one message, as bot.skills.decisions.decide treats them."""
-    out = {d.label: "firm" if table.firm and is_firm(d) else "soft" for d in found}
+    out = {d.label: "firm" if table.firm and is_firm(d, table) else "soft" for d in found}
     for label, when in table.judged_when.items():
         if label not in out and JUDGED_WHEN[when](message):
             out[label] = "locked"
+    for label in outside(found, table):
+        out[label] = "locked"
     return out
 
 
