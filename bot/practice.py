@@ -135,12 +135,26 @@ def begin(sender_id: str, scenario_id: str | None, difficulty: str | None, chann
         raise PracticeError(f"'{scenario.title}' has no difficulty '{shortened(level)}'. Choose one of: {', '.join(scenario.difficulties)}.")
     _database_ready()
     state, reply = engine.start(scenario, level, seed=random.SystemRandom().randrange(1 << 30))
-    with session_scope() as db:
-        session = repository.start_session(db, sender_id, scenario.id, level, trainee=trainee, channel=channel)
-        repository.record_turn(db, session.id, "customer", reply.text, state.stage, mood=state.mood,
-                               frustration=state.frustration, details={"reactions": list(reply.reactions)})
+
+    def opened() -> str:  # the session and the customer's opening line in one transaction, so a retry starts clean
+        with session_scope() as db:
+            session = repository.start_session(db, sender_id, scenario.id, level, trainee=trainee, channel=channel, commit=False)
+            repository.record_turn(db, session.id, "customer", reply.text, state.stage, mood=state.mood,
+                                   frustration=state.frustration, details={"reactions": list(reply.reactions)})
+            return session.id
+
+    try:
+        session_id = with_retries(opened)
+    except DatabaseUnavailable as exc:
+        log.error("a practice session could not be started (sender %s): %s", sender_id, exc)
+        raise PracticeError(NOT_STARTED) from exc
     intro = f"Scenario: {scenario.title} ({level}). {scenario.setting} You are the staff member; reply to the customer."
-    return Exchange([coach(intro), customer(reply.text)], state.to_dict(), session.id, _payload(state, session.id, reply))
+    return Exchange([coach(intro), customer(reply.text)], state.to_dict(), session_id, _payload(state, session_id, reply))
+
+
+#: What the trainee is told when a session could not be opened: the database stayed out of reach.
+NOT_STARTED = ("Sorry - the training server cannot reach its database just now, so the practice session did not start. "
+               "Please send /start again in a moment.")
 
 
 class CustomerUnavailable(PracticeError):
@@ -298,11 +312,22 @@ def finish(state_data: dict[str, Any] | None, session_id: str | None, *, sender_
     if not state_data or not session_id:
         raise PracticeError("There is no practice session running. Send /start to begin one.")
     _database_ready()
-    with session_scope() as db:
-        _own_session(db, session_id, sender_id)
+
+    def checked() -> None:
+        with session_scope() as db:
+            _own_session(db, session_id, sender_id)
+
+    try:
+        with_retries(checked)
+    except DatabaseUnavailable as exc:
+        raise PracticeError(SCORECARD_LATER) from exc
     state = engine.end_early(engine.PracticeState.from_dict(state_data))
     exchange = Exchange([], state.to_dict(), session_id, _payload(state, session_id))
-    _finish(exchange, _scenario(state.scenario_id), state)
+    try:
+        _finish(exchange, _scenario(state.scenario_id), state)
+    except DatabaseUnavailable as exc:
+        log.error("session %s could not be scored: %s", session_id, exc)
+        raise PracticeError(SCORECARD_LATER) from exc
     return exchange
 
 

@@ -169,3 +169,29 @@ def test_a_lasting_fault_at_the_closing_turn_never_asks_for_the_line_again(start
     ended = practice.finish(closing.state, session_id, sender_id="fault-trainee")
     assert ended.scorecard is not None and ended.messages[-1].startswith("Scorecard: ")
     assert _trainee_lines(session_id) == [RUDE]
+
+
+def test_starting_rides_out_a_short_outage_and_says_so_plainly_when_it_lasts(temp_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "RETRY_PAUSES", (0.0, 0.0, 0.0))
+    outage = Outage(failures=2)
+    monkeypatch.setattr(practice, "session_scope", outage)
+    opened = practice.begin("fault-starter", "cafe_late_order", "patient")
+    assert outage.refused == 2 and [speaker for speaker, _ in _turns(str(opened.session_id))] == ["customer"]
+    monkeypatch.setattr(practice, "session_scope", Outage(failures=100))
+    with pytest.raises(PracticeError) as raised:
+        practice.begin("fault-starter", "cafe_late_order", "patient")
+    assert str(raised.value) == practice.NOT_STARTED
+    with session_scope() as db:  # one session: the retries left none half made, the lasting outage none at all
+        assert len(db.scalars(select(PracticeSession).where(PracticeSession.sender_id == "fault-starter")).all()) == 1
+
+
+def test_ending_rides_out_a_short_outage_and_says_so_plainly_when_it_lasts(started: practice.Exchange,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(practice, "session_scope", Outage(failures=100))
+    with pytest.raises(PracticeError) as raised:
+        practice.finish(started.state, started.session_id, sender_id="fault-trainee")
+    assert str(raised.value) == SCORECARD_LATER
+    outage = Outage(failures=2)
+    monkeypatch.setattr(practice, "session_scope", outage)
+    ended = practice.finish(started.state, started.session_id, sender_id="fault-trainee")
+    assert outage.refused == 2 and ended.scorecard is not None

@@ -32,15 +32,20 @@ def _account_of(db: Session, trainee: str | None) -> int | None:
     return _owner(db, trainee) if trainee else None
 
 
-def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest") -> PracticeSession:
+def start_session(db: Session, sender_id: str, scenario_id: str, difficulty: str, trainee: str | None = None, channel: str = "rest",
+                  commit: bool = True) -> PracticeSession:
     """Open a new practice session for a sender, attributed to the account named as trainee (if any: the channel
-    vouched for it); else it is the sender id's, whatever that id is."""
+    vouched for it); else it is the sender id's, whatever that id is. `commit=False` leaves it to the caller's
+    transaction (the customer's opening line is stored with it)."""
     session = PracticeSession(
         id=str(uuid.uuid4()), sender_id=sender_id, trainee=trainee or sender_id, user_id=_account_of(db, trainee), channel=channel,
         scenario_id=scenario_id, difficulty=difficulty, started_at=utcnow(),
     )
     db.add(session)
-    db.commit()
+    if commit:
+        db.commit()
+    else:
+        db.flush()
     return session
 
 
