@@ -50,7 +50,7 @@ def fault_replies() -> tuple[str, ...]:
     """What the product says when it could not serve a line (each counts as an error): the customer stepped away,
     the server hit a problem, the database was out of reach, the customer could not answer."""
     from actions.delivery import SERVER_TROUBLE
-    from bot.channels.rest import STEPPED_AWAY
+    from bot.channels.faults import STEPPED_AWAY
     from bot.practice import DATABASE_AWAY, CustomerUnavailable
 
     return STEPPED_AWAY, SERVER_TROUBLE, DATABASE_AWAY, str(CustomerUnavailable())

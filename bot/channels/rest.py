@@ -18,16 +18,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from bot.channels.faults import STEPPED_AWAY
+
 logger = logging.getLogger(__name__)
 
 #: Rasa's tracker store and the app tables key conversations on the sender id (255 characters at most there).
 MAX_SENDER_CHARS = 128
 MAX_METADATA_BYTES = 16 * 1024
-#: Said when the action server gave no answer (down or restarting): the message itself is in the tracker store.
-STEPPED_AWAY = (
-    "The customer stepped away for a moment: the training server did not answer. "
-    "Please send your message again in a moment."
-)
 
 
 class RequestProblem(ValueError):
