@@ -15,10 +15,7 @@ from bot.scenarios.model import (
     ALWAYS_ALLOWED,
     DEFAULT_DIFFICULTIES,
     DIFFICULTY_LEVELS,
-    OPTIONAL_REACTIONS,
     PLACEHOLDER,
-    PLACEHOLDERS,
-    REACTIONS,
     REVEAL_KINDS,
     Difficulty,
     Fact,
@@ -27,6 +24,7 @@ from bot.scenarios.model import (
     Scenario,
     names_feeling,
 )
+from bot.scenarios.reactions import REACTIONS, authored
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -143,7 +141,7 @@ def _describe(value: Any) -> str:
 
 
 def _check_placeholders(check: _Checker, reaction: str, path: str, line: str, facts: set[str]) -> None:
-    allowed = PLACEHOLDERS.get(reaction, frozenset()) | ALWAYS_ALLOWED
+    allowed = (REACTIONS[reaction].placeholders if reaction in REACTIONS else frozenset()) | ALWAYS_ALLOWED
     if line.count("{") != line.count("}"):
         check.fail(path, "unbalanced braces { } in line")
         return
@@ -242,18 +240,20 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
 
     lines_data = check.get(data, "", "lines", dict) or {}
     line_groups: dict[str, tuple[str, ...]] = {}
+    required, optional = authored("required"), authored("optional")
+    known = [r.name for r in (*required, *optional)]
     for reaction in lines_data:
-        if reaction not in REACTIONS and reaction not in OPTIONAL_REACTIONS:
-            check.fail(f"lines.{reaction}", f"unknown reaction (known: {', '.join([*REACTIONS, *OPTIONAL_REACTIONS])})")
-    for reaction in REACTIONS:
-        if reaction not in lines_data:
+        if reaction not in known:
+            check.fail(f"lines.{reaction}", f"unknown reaction (known: {', '.join(known)})")
+    for reaction in required:
+        if reaction.name not in lines_data:
             if "lines" in data:
-                check.fail("lines", f"no lines for '{reaction}' ({REACTIONS[reaction]})")
+                check.fail("lines", f"no lines for '{reaction.name}' ({reaction.means})")
             continue
-        line_groups[reaction] = _line_group(check, lines_data, reaction, fact_ids)
-    for reaction in OPTIONAL_REACTIONS:
-        if reaction in lines_data:
-            line_groups[reaction] = _line_group(check, lines_data, reaction, fact_ids)
+        line_groups[reaction.name] = _line_group(check, lines_data, reaction.name, fact_ids)
+    for reaction in optional:
+        if reaction.name in lines_data:
+            line_groups[reaction.name] = _line_group(check, lines_data, reaction.name, fact_ids)
     feelings = check.strings(data, "", "feelings")
     for i, feeling in enumerate(feelings):
         if not known_feeling(feeling):

@@ -10,54 +10,7 @@ from bot.language import feeling_families, known_feeling
 DIFFICULTY_LEVELS: tuple[str, ...] = ("patient", "impatient", "angry")
 REVEAL_KINDS: tuple[str, ...] = ("volunteered", "open", "high_gain")
 
-#: Every reaction a customer can have, and so the line groups each scenario must provide.
-REACTIONS: dict[str, str] = {
-    "opening": "the customer's first words, before the trainee has said anything",
-    "explain": "after a greeting: the customer explains the problem ({volunteered})",
-    "no_greeting": "when the trainee skipped the greeting: annoyed, then explains ({volunteered})",
-    "reveal": "answers an open question with a fact they had kept back ({fact})",
-    "nothing_to_add": "an open question when every fact is already told",
-    "dont_know": "asked for something none of their facts answers: an honest 'I don't know', committing to nothing",
-    "feeling_heard": "the trainee restated their feeling; the customer softens",
-    "fact_confirmed": "the trainee restated the facts; the customer confirms",
-    "dismissed": "the trainee was rude, blaming or passed the buck",
-    "overpromised": "the trainee promised something unrealistic ({promise})",
-    "stalled": "the trainee said nothing useful; the customer gets impatient",
-    "prompt_for_help": "the customer has told everything and asks what will be done",
-    "option_heard": "reacts to the option the trainee offered ({offer})",
-    "expectation_heard": "reacts to the time or outcome the trainee set ({expectation})",
-    "accept": "agrees to the plan ({plan})",
-    "not_yet": "not ready to agree yet ({reason})",
-    "satisfied": "answers the satisfaction check",
-    "thanked": "reacts to being thanked",
-    "bridged": "answers 'anything else?'",
-    "followed_up": "reacts to the promise of a follow-up ({follow_up})",
-    "goodbye": "leaves, satisfied",
-    "walk_out": "leaves angry, unresolved",
-}
-
-#: Reactions a scenario may give lines for; the engine has defaults (or, for call_me, stays formal).
-OPTIONAL_REACTIONS: dict[str, str] = {
-    "kept_waiting": "the trainee took longer to answer than this customer's patience allows",
-    "call_me": "said once, on agreeing to the plan: the customer invites first-name terms",
-    "opening_impatient": "the first words of an impatient customer (else `opening`)",
-    "opening_angry": "the first words of an angry customer (else `opening`): no apology for interrupting",
-    "already_told": "asked for a fact they have already given, they say it again ({fact})",
-}
-
-#: Placeholders a line may use, per reaction ({address_as} and {name} are always allowed).
-PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "explain": frozenset({"volunteered"}),
-    "no_greeting": frozenset({"volunteered"}),
-    "reveal": frozenset({"fact"}),
-    "already_told": frozenset({"fact"}),
-    "overpromised": frozenset({"promise"}),
-    "option_heard": frozenset({"offer"}),
-    "expectation_heard": frozenset({"expectation"}),
-    "accept": frozenset({"plan"}),
-    "not_yet": frozenset({"reason"}),
-    "followed_up": frozenset({"follow_up"}),
-}
+#: Placeholders every line may use (each reaction's own: bot.scenarios.reactions).
 ALWAYS_ALLOWED: frozenset[str] = frozenset({"address_as", "name"})
 #: How a placeholder is written in a line: {offer}, {fact:order_number}.
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?::[a-z0-9_]+)?)\}")
@@ -106,6 +59,9 @@ class Difficulty:
     stall_penalty: int
     moves_to_accept: int
     patience_seconds: int
+    #: the longest further wait they take without pushing back, in minutes (0: any). A scenario where the customer
+    #: is waiting in person declares it; a refund in five working days is no wait at the counter.
+    longest_wait_minutes: int = 0
 
 
 DEFAULT_DIFFICULTIES: dict[str, Difficulty] = {

@@ -10,6 +10,7 @@ from typing import Any
 from bot.language import mid_sentence, sentence_case
 from bot.language.text import plain_sentences
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
+from bot.scenarios.reactions import REACTIONS, acknowledgements
 
 WALK_OUT_AT = 10
 MAX_FRAGMENTS = 3
@@ -17,24 +18,6 @@ MAX_FRAGMENTS = 3
 #: mood names by frustration (0..10), as shown to the trainee.
 MOODS: tuple[tuple[int, str], ...] = ((2, "calm"), (4, "uneasy"), (6, "annoyed"), (8, "frustrated"), (10, "angry"))
 
-#: Lines any customer may use when a scenario's own variants for a reaction are used up.
-FALLBACK_LINES: dict[str, tuple[str, ...]] = {
-    "reveal": ("And, well, {fact}.", "Also, {fact}."),
-    "dont_know": ("I'm not sure, sorry.", "I don't know, to be honest."),
-    "stalled": ("Hello? I'm still here.", "Is anything actually happening?", "I'm losing patience here."),
-    "nothing_to_add": ("I've said all I can, really.", "That's about it."),
-    "option_heard": ("Okay: {offer}. Noted.",),
-    "listening": ("Okay, go on.", "Right. I'm listening.", "Okay."),
-    "accept_plain": ("Okay, let's do that.", "Alright, that works for me.", "Fine - go ahead with that."),
-    "expectation_heard": ("{expectation}, then. Fine.",),
-    "not_yet": ("Wait. {reason}.",),
-    "dismissed": ("I don't appreciate that.", "That's not helpful."),
-    "feeling_heard": ("That's exactly how it feels.",),
-    "fact_confirmed": ("That's it, yes.",),
-    "already_told": ("As I said, {fact}.", "I did say - {fact}.", "Like I told you, {fact}."),
-    "kept_waiting": ("Hello? I've been waiting for you to say something.", "Are you still there? I'm waiting.",
-                     "I'm still waiting for an answer, you know."),
-}
 _REPEAT_PREFIXES = ("Look, ", "Again, ", "Like I said, ", "Honestly, ")
 
 
@@ -55,6 +38,8 @@ class PracticeState:
     offers: list[str] = field(default_factory=list)
     expectations: list[str] = field(default_factory=list)
     promises: list[str] = field(default_factory=list)
+    #: how many times they refused a wait as too long (bot.scenarios.engine).
+    waits_refused: int = 0
     agreed: bool = False
     checked: bool = False
     thanked: bool = False
@@ -180,7 +165,7 @@ class Turn:
 
     def _choose(self, reaction: str) -> str:
         own = [(f"{reaction}:{i}", line) for i, line in enumerate(self.scenario.lines.get(reaction, ()))]
-        spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(FALLBACK_LINES.get(reaction, ()))]
+        spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(REACTIONS[reaction].fallback)]
         for pool in (own, spare):
             unused = [(key, line) for key, line in pool if key not in self.state.used_lines]
             if unused:
@@ -211,7 +196,7 @@ class Turn:
 
 
 #: reactions that acknowledge (a yes, a thanks): one reply says one of them, the most telling, not a stack.
-ACKNOWLEDGING: tuple[str, ...] = ("satisfied", "followed_up", "bridged", "feeling_heard", "fact_confirmed", "thanked")
+ACKNOWLEDGING: tuple[str, ...] = acknowledgements()
 #: the most words of an acknowledgement joined into the goodbye that follows it ("Yes, all sorted, thanks. Bye!").
 SHORT_PART = 6
 
@@ -219,7 +204,7 @@ SHORT_PART = 6
 def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
     """The parts of one reply in speaking order, as one utterance: one acknowledgement (the most telling), no
     sentence said twice, at most MAX_FRAGMENTS parts, a short acknowledgement run into the goodbye after it."""
-    order = {name: i for i, name in enumerate(_REPLY_ORDER)}
+    order = {name: i for i, name in enumerate(REACTIONS)}
     pairs = sorted(zip(reactions, parts, strict=False), key=lambda p: order.get(p[0], 99))
     acknowledged = [r for r in ACKNOWLEDGING if r in reactions][:1]
     pairs = [(r, p) for r, p in pairs if r not in ACKNOWLEDGING or r in acknowledged]
@@ -240,11 +225,6 @@ def composed(reactions: Sequence[str], parts: Sequence[str]) -> list[str]:
     return out
 
 
-_REPLY_ORDER = (
-    "opening", "opening_impatient", "opening_angry", "walk_out", "kept_waiting", "dismissed", "explain", "no_greeting", "feeling_heard", "fact_confirmed",
-    "reveal", "already_told", "nothing_to_add", "dont_know", "overpromised", "option_heard", "listening", "expectation_heard",
-    "accept", "accept_plain", "call_me", "not_yet", "stalled", "prompt_for_help", "satisfied", "followed_up", "thanked", "bridged", "goodbye",
-)
 
 
 def _join(items: list[str]) -> str:
