@@ -6,6 +6,7 @@ import pytest
 
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
+from bot.skills.labels import Details, Detection
 from tests.conftest import det
 
 GREET = [det("greet_acknowledge", "Hi, thanks for waiting")]
@@ -276,3 +277,34 @@ def test_a_plan_decided_on_is_what_the_customer_agrees_to(cafe: Scenario) -> Non
     assert state.offers and state.expectations and "expectation_heard" in reply.reactions
     state, reply = engine.step(cafe, state, "Does that work for you?", [det("seek_agreement", "Does that work for you?")])
     assert state.agreed and engine.NOT_YET_REASONS["no_option"] not in reply.text
+
+
+def _wait(text: str, when: str, minutes: float) -> list[Detection]:
+    """A set_expectation as the detector reads it: its time, and how long a wait that is."""
+    return [Detection("set_expectation", text, 0, len(text), 0.9, "rules", Details(time=when, minutes=minutes))]
+
+
+def test_an_impatient_customer_pushes_back_once_on_a_first_wait_longer_than_they_take(cafe: Scenario) -> None:
+    assert cafe.difficulties["impatient"].longest_wait_minutes == 5 and not cafe.difficulties["patient"].longest_wait_minutes
+    state, _ = play(cafe, "impatient", SKILLED[:4])
+    before = state.frustration
+    state, reply = engine.step(cafe, state, "It'll be about fifteen minutes.", _wait("It'll be about fifteen minutes.", "about fifteen minutes", 15))
+    assert "wait_too_long" in reply.reactions and "expectation_heard" not in reply.reactions
+    assert reply.text.startswith("About fifteen minutes?") and state.frustration == before + 1 and not state.expectations
+    offer = "I can remake your coffee."
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    state, reply = engine.step(cafe, state, "Is that okay?", [det("seek_agreement", "Is that okay?")])
+    assert "not_yet" in reply.reactions and engine.NOT_YET_REASONS["wait_too_long"] in reply.text.lower()
+    state, reply = engine.step(cafe, state, "It'll be out in five minutes.", _wait("It'll be out in five minutes.", "in five minutes", 5))
+    assert "expectation_heard" in reply.reactions and state.expectations
+
+
+def test_a_long_wait_is_heard_as_it_is_by_a_patient_customer_and_once_pushed_back_on(cafe: Scenario) -> None:
+    long_wait = _wait("It'll be about fifteen minutes.", "about fifteen minutes", 15)
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    state, reply = engine.step(cafe, state, "It'll be about fifteen minutes.", long_wait)
+    assert "expectation_heard" in reply.reactions and "wait_too_long" not in reply.reactions
+    state, _ = play(cafe, "impatient", SKILLED[:4])
+    state, first = engine.step(cafe, state, "It'll be about fifteen minutes.", long_wait)
+    state, again = engine.step(cafe, state, "It'll be about fifteen minutes.", long_wait)  # said again: heard, grudgingly
+    assert "wait_too_long" in first.reactions and "expectation_heard" in again.reactions and state.waits_refused == 1

@@ -158,3 +158,28 @@ def test_features_for_a_learned_decision() -> None:
     features = understand("I can refund you today or send a replacement that arrives Thursday.").features()
     assert features["clause:speaker:can"] == 1.0 and features["times"] >= 2
     assert understand("Did you keep the receipt?").features()["question:closed"] == 1.0
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("It'll be ten to fifteen minutes.", [15.0]),
+    ("Your table will be ready in half an hour.", [30.0]),
+    ("About an hour and a half, sorry.", [90.0]),
+    ("Give me a couple of mins.", [2.0]),
+    ("It should be 20-25 min.", [25.0]),
+    ("Another twenty five minutes or so.", [25.0]),
+    ("Three quarters of an hour, I'm afraid.", [45.0]),
+    ("a quarter of an hour", [15.0]),
+    ("15mins max", [15.0]),
+    ("Sorry you waited 40 minutes; it'll be 10 more minutes.", [40.0, 10.0]),
+    ("The refund takes 3-5 business days.", []),
+    ("By 6 pm today.", []),
+])
+def test_a_wait_is_read_in_minutes_from_the_words_before_its_unit(text: str, minutes: list[float]) -> None:
+    assert [m for _, m in understand(text).sentences[0].waits] + [
+        m for s in understand(text).sentences[1:] for _, m in s.waits] == minutes
+
+
+def test_an_expectation_carries_how_long_a_wait_its_time_names(detector) -> None:  # type: ignore[no-untyped-def]
+    found = {d.label: d for d in detector.detect("I'm sorry. Your table will be ready in about twenty minutes.", None)}
+    details = found["set_expectation"].details
+    assert details is not None and details.time == "in about twenty minutes" and details.minutes == 20.0

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from bot.language.durations import minutes_named
 from bot.language.offers import alternatives, as_customer_clause, gist
 from bot.language.parse import matchers, nlp
 from bot.language.person import swap_doc
@@ -50,11 +51,17 @@ class Sentence:
     feelings: tuple[Feeling, ...]
     #: the spaCy span, for the detectors' own reading of the same parse (never parsed again).
     span: Any = field(compare=False, repr=False)
+    #: the waits it names: (where the unit of time starts in the text, minutes), from bot.language.durations.
+    waits: tuple[tuple[int, float], ...] = ()
 
     @property
     def has_time(self) -> bool:
         """Whether it says when: a date, a time, a duration ("in 10 mins", "tomorrow", "3-5 business days")."""
         return bool(self.times)
+
+    def minutes_of(self, time: Mention) -> float | None:
+        """How long a wait the time names, in minutes ("within fifteen minutes": 15); None for a date or a clock time."""
+        return next((minutes for at, minutes in self.waits if time.start <= at < time.end), None)
 
     @property
     def families(self) -> frozenset[str]:
@@ -142,7 +149,8 @@ def _analyse(original: str, doc: Any) -> Analysis:
             text=original[span.start_char : span.end_char].strip(), start=span.start_char, end=span.end_char,
             question=question_form(list(span)), clauses=clauses(span),
             times=tuple(m for m in inside if m.kind == "time"), amounts=tuple(m for m in inside if m.kind == "amount"),
-            feelings=tuple(f for f in moods if span.start_char <= f.start < span.end_char), span=span,
+            feelings=tuple(f for f in moods if span.start_char <= f.start < span.end_char), waits=minutes_named(list(span)),
+            span=span,
         ))
     return Analysis(original, tuple(sentences), doc)
 

@@ -28,6 +28,7 @@ NOT_YET_REASONS: dict[str, str] = {
     "no_expectation": "I still don't know when any of this will happen",
     "not_understood": "I don't think you've really understood what happened yet",
     "too_upset": "I'm still upset about how this has been handled",
+    "wait_too_long": "that's still far too long to wait",
 }
 
 
@@ -248,6 +249,8 @@ def _hear_offer(turn: Turn, found: dict[str, Detection]) -> None:
 
 def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
     state = turn.state
+    if _too_long_a_wait(turn, found["set_expectation"]):
+        return
     plan = _offer(found["set_expectation"]) if "offer_options" not in found else None
     if plan and plan.planned and plan.clause and not plan.refused:
         # "I'll remove the fee today": one plan decided on is what they agree to
@@ -260,6 +263,24 @@ def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
     if not offered_in_it and expectation:  # one sentence is answered once, not echoed back twice
         turn.say("expectation_heard", expectation=expectation)
     state.stage = "helping"
+
+
+def _too_long_a_wait(turn: Turn, expectation: Detection) -> bool:
+    """The first wait they hear, when longer than this customer takes (their level's longest_wait_minutes): they
+    push back once, and it is no expectation they agree to; the trainee has to find something sooner, another way,
+    or say it again. Later times ("mains within thirty minutes" once the table is settled) are heard as they are.
+    True if they pushed back."""
+    longest = turn.scenario.difficulties[turn.state.difficulty].longest_wait_minutes
+    minutes = expectation.details.minutes if expectation.details is not None else None
+    first_wait = not turn.state.expectations and not turn.state.waits_refused
+    if not longest or minutes is None or minutes <= longest or not first_wait:
+        return False
+    turn.state.stage = "helping"
+    turn.state.waits_refused += 1
+    turn.frustrate(1)
+    turn.say("wait_too_long", expectation=expectation_said(expectation) or expectation.details.time)  # type: ignore[union-attr]
+    turn.progress = True
+    return True
 
 
 def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
@@ -338,7 +359,7 @@ def _not_ready_because(turn: Turn) -> str | None:
     if not state.offers:
         return "no_option"
     if not state.expectations:
-        return "no_expectation"
+        return "wait_too_long" if state.waits_refused else "no_expectation"
     if state.frustration > ACCEPT_MAX_FRUSTRATION:
         return "too_upset"
     if state.moves < level.moves_to_accept:

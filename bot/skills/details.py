@@ -39,12 +39,13 @@ def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset
         return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
     first = sentence.times[0] if sentence.times else None
     time = time_said(sentence.span, first.start, first.end) if first is not None else ""
+    minutes = sentence.minutes_of(first) if first is not None else None
     if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):
         offer = describe_offer(sentence)
         return Details(offer=offer.clause, options=offer.gists, timed=offer.timed, refused=offer.refused, time=time,
-                       planned=offer.planned, said_back=said_back(sentence.span), question_form=sentence.question.form)
+                       minutes=minutes, planned=offer.planned, said_back=said_back(sentence.span), question_form=sentence.question.form)
     if label in {"set_expectation", "follow_up", "overpromise"}:
-        return Details(time=time, said_back=said_back(sentence.span))
+        return Details(time=time, minutes=minutes, said_back=said_back(sentence.span))
     if label == "restate_feeling":
         named = [f for f in sentence.feelings if not f.negated and f.whose != "speaker"]
         return Details(feeling=named[0].family, whose=named[0].whose) if named else None

@@ -85,6 +85,8 @@ class Details:
     planned: bool = False
     #: the time or date it names, with the words that belong to it ("within fifteen minutes", "3 to 5 working days").
     time: str = ""
+    #: how long a wait that time is, in minutes ("within fifteen minutes": 15); None for a date or a clock time.
+    minutes: float | None = None
     #: what the speaker commits to doing, each as the customer says it back ("remake my coffee", "sit me at the bar").
     said_back: tuple[str, ...] = ()
     #: a feeling named back: its family and whose it is ("listener", "situation").
