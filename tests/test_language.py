@@ -183,3 +183,18 @@ def test_an_expectation_carries_how_long_a_wait_its_time_names(detector) -> None
     found = {d.label: d for d in detector.detect("I'm sorry. Your table will be ready in about twenty minutes.", None)}
     details = found["set_expectation"].details
     assert details is not None and details.time == "in about twenty minutes" and details.minutes == 20.0
+
+
+@pytest.mark.parametrize(("text", "says_when"), [
+    ("I'll see if a table is free soon.", False), ("It'll be ready in a moment.", False), ("I'll get it sorted asap.", False),
+    ("I'll call you later today.", True), ("As soon as possible, by Friday.", True), ("Within 10 minutes.", True),
+])
+def test_a_vague_time_is_a_time_that_says_no_when(text: str, says_when: bool) -> None:
+    sentence = understand(text).sentences[0]
+    assert sentence.has_time and sentence.says_when is says_when
+
+
+def test_a_commitment_to_find_out_is_read_as_checking() -> None:
+    checking = {c.verb: c.checks for c in understand("I'll look into it and get back to you by Friday.").sentences[0].clauses}
+    assert checking == {"look": True, "get": False}
+    assert not any(c.checks for c in understand("I can ask the deputy to approve it.").sentences[0].clauses)

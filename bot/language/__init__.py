@@ -56,8 +56,14 @@ class Sentence:
 
     @property
     def has_time(self) -> bool:
-        """Whether it says when: a date, a time, a duration ("in 10 mins", "tomorrow", "3-5 business days")."""
+        """Whether it names a time at all, however vaguely ("soon" included)."""
         return bool(self.times)
+
+    @property
+    def says_when(self) -> bool:
+        """Whether it says when: a date, a time, a duration ("in 10 mins", "tomorrow", "3-5 business days"), not a
+        time that says no when ("soon", "in a bit")."""
+        return any(not t.vague for t in self.times)
 
     def minutes_of(self, time: Mention) -> float | None:
         """How long a wait the time names, in minutes ("within fifteen minutes": 15); None for a date or a clock time."""

@@ -97,6 +97,13 @@ def promise_verbs() -> frozenset[str]:
     return frozenset(str(w).lower() for w in spec.get("promise_verbs", []))
 
 
+@lru_cache(maxsize=1)
+def checking_verbs() -> frozenset[str]:
+    """The lemmas of data/language/promises.yml by which a speaker commits only to finding out."""
+    spec = yaml.safe_load((DATA / "promises.yml").read_text(encoding="utf-8")) or {}
+    return frozenset(str(w).lower() for w in spec.get("checking_verbs", []))
+
+
 @dataclass(frozen=True)
 class Matchers:
     """The PhraseMatchers for feelings (on lemmas and on lower-case forms) and the Matcher for times and amounts."""
@@ -124,6 +131,6 @@ def matchers() -> Matchers:
         lower.add(f"feeling:{index}", [model.make_doc(entry.words)])
     times = Matcher(model.vocab)
     spec = yaml.safe_load((DATA / "times.yml").read_text(encoding="utf-8")) or {}
-    for kind in ("time", "amount"):
+    for kind in ("time", "vague", "amount"):
         times.add(kind, spec.get(kind, []))
     return Matchers(lemma, lower, times, words)

@@ -6,10 +6,10 @@ plain typed records; none of them parses again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.language.parse import matchers, promise_verbs
+from bot.language.parse import checking_verbs, matchers, promise_verbs
 
 #: who a pronoun or a noun phrase is, seen from the one speaking.
 SPEAKER_WORDS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
@@ -52,6 +52,11 @@ class Clause:
     imperative: bool
     start: int
     end: int
+
+    @property
+    def checks(self) -> bool:
+        """The speaker commits only to finding out: "I'll see if…", "let me check", "I'll look into it"."""
+        return self.person == "speaker" and not self.negated and self.verb in checking_verbs()
 
     @property
     def commits(self) -> bool:
@@ -145,6 +150,8 @@ class Mention:
     start: int
     end: int
     source: str
+    #: a time that says no when ("soon", "in a bit"): no concrete expectation rests on it.
+    vague: bool = False
 
 
 _ENTITY_KINDS = {"DATE": "time", "TIME": "time", "MONEY": "amount", "QUANTITY": "amount", "PERCENT": "amount",
@@ -164,7 +171,17 @@ def mentions(doc: Any) -> tuple[Mention, ...]:
         if any(k.kind == mention.kind and k.start <= mention.start and mention.end <= k.end for k in kept):
             continue
         kept.append(mention)
-    return tuple(_joined(doc.text, kept))
+    return tuple(_joined(doc.text, [_judged_vague(m, found) for m in kept]))
+
+
+def _judged_vague(mention: Mention, found: list[Mention]) -> Mention:
+    """A time is vague when a vague pattern covers part of it and no pattern that says when does: "in a moment",
+    "as soon as possible"; not "later today" or "soon, by Friday"."""
+    if mention.kind != "time":
+        return mention
+    touching = [m for m in found if m.source == "pattern" and m.kind == "time" and m.start < mention.end and mention.start < m.end]
+    vague = any(m.vague for m in touching) and not any(not m.vague for m in touching)
+    return replace(mention, vague=vague)
 
 
 def _joined(text: str, found: list[Mention]) -> list[Mention]:
@@ -175,7 +192,7 @@ def _joined(text: str, found: list[Mention]) -> list[Mention]:
         last = times[-1] if times else None
         if last and last.kind == mention.kind == "time" and (mention.start <= last.end or not text[last.end : mention.start].strip()):
             times[-1] = Mention("time", text[last.start : max(last.end, mention.end)], last.start, max(last.end, mention.end),
-                                last.source if last.source == mention.source else "entity+pattern")
+                                last.source if last.source == mention.source else "entity+pattern", last.vague and mention.vague)
         else:
             times.append(mention)
     return sorted(out + times, key=lambda m: m.start)
@@ -187,8 +204,9 @@ def pattern_mentions(doc: Any) -> list[Mention]:
     vocab = doc.vocab.strings
     out = []
     for match_id, start, end in matcher(doc):
-        span = doc[start:end]
-        out.append(Mention(vocab[match_id], span.text, span.start_char, span.end_char, "pattern"))
+        span, kind = doc[start:end], vocab[match_id]
+        out.append(Mention("time" if kind == "vague" else kind, span.text, span.start_char, span.end_char, "pattern",
+                           vague=kind == "vague"))
     return out
 
 

@@ -118,8 +118,14 @@ def _names_feeling(message: Message) -> bool:
     return any(f for s in message.sentences for f in s.feelings if not f.negated)
 
 
+def _checks_only(message: Message) -> bool:
+    """Every commitment is to find out ("I'll see if…", "let me check"), and nothing says when."""
+    clauses = [c for s in message.sentences for c in s.clauses if c.tense == "future" or c.checks]
+    return bool(clauses) and all(c.checks for c in clauses) and not any(s.says_when for s in message.sentences)
+
+
 #: the conditions `judged_when` may name: a message -> whether the rules had what they judge by.
-JUDGED_WHEN: dict[str, Callable[[Message], bool]] = {"names_feeling": _names_feeling}
+JUDGED_WHEN: dict[str, Callable[[Message], bool]] = {"names_feeling": _names_feeling, "checks_only": _checks_only}
 
 
 def span_of(original: str, sentence: Sentence) -> tuple[str, int, int]:

@@ -305,8 +305,10 @@ class SkillDetector:
 def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
     """Follow-up, offers, expectations and over-promises: grammar and wording the examples alone can miss or over-match."""
     sent, form, lower = sentence.span, sentence.question, text.lower()
-    has_time = sentence.has_time
+    has_time = sentence.says_when  # "soon" or "in a bit" says no when: no concrete expectation rests on it
     future = _future(sentence) or bool(_AHEAD.search(text))
+    # what will happen, beyond finding out: "I'll see if a table is free" commits to checking only (skills.md)
+    outcome = any(c.tense == "future" and not c.checks for c in sentence.clauses) or bool(_AHEAD.search(text))
     declarative = not form.is_question
     promised = any(c.person == "speaker" and c.tense == "future" and not c.negated for c in sentence.clauses)
     contact = bool(_CONTACT.search(text)) and (promised or "let me" in lower)
@@ -323,7 +325,7 @@ def _helping(labels: dict[str, float], sentence: Sentence, text: str) -> None:
     narrated = _narrates(sentence, text)
     if declarative and ((has_time and future) or (decided and _ACTION.search(text))) and not narrated:
         labels["set_expectation"] = max(labels.get("set_expectation", 0), 0.8)
-    elif "set_expectation" in labels and (form.is_question or not (has_time or future or decided) or narrated):
+    elif "set_expectation" in labels and (form.is_question or not (has_time or outcome or decided) or narrated):
         # "When will it arrive?" asks for an expectation and "They sent it on Monday" tells what happened: neither sets one
         labels.pop("set_expectation")
     # "It never turned up" tells what happened; "It will never happen again" promises.
