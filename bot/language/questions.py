@@ -392,7 +392,9 @@ def _inverted(words: Sequence[Token]) -> bool:
     """An auxiliary followed by its subject: 'did you', 'is it', 'can we'."""
     if len(words) < 2:
         return False
-    second = words[1]
+    first, second = words[0], words[1]
+    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in first.children):
+        return False  # the main verb of an imperative, not an auxiliary: "Have a nice day!", "Have a seat"
     return second.pos_ in {"PRON", "PROPN", "NOUN", "DET", "NUM"} or second.lower_ in {"there", "that", "this", "everything", "anything", "anyone"}
 
 
