@@ -74,6 +74,36 @@ def test_the_coach_console_on_postgresql(postgres_url: str) -> None:
         assert len(rows) == 1 + 3 + 7 and all(early in r or later in r for r in rows[1:])
 
 
+def test_comments_notes_calibration_and_the_json_and_xapi_exports_on_postgresql(postgres_url: str) -> None:
+    """The rest of the coach console, as on SQLite: a comment and a note the trainee sees, the calibration counts, and
+    the JSON and xAPI exports with both verdicts and times in UTC."""
+    import re
+    from datetime import UTC, datetime
+
+    from tests.coach_data import GOOD_VISIT, store_session
+    from tests.web_client import add_users, client, csrf, sign_in
+
+    add_users(("casey", "coach", "A"), ("robin", "trainee", "A"))
+    session = store_session("robin", GOOD_VISIT, started=datetime(2026, 11, 10, 9, tzinfo=UTC))
+    with client() as web:
+        sign_in(web, "casey")
+        ids = dict(re.findall(r'id="turn-(\d+)" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{session}").text))
+        web.post(f"/coach/sessions/{session}/comments", data={"turn_id": ids["1"], "text": "Great opener.\x00", "csrf_token": csrf(web)})
+        web.post(f"/coach/sessions/{session}/note", data={"note": "Ask what happened next time.", "csrf_token": csrf(web)})
+        web.post(f"/coach/sessions/{session}/corrections", data={"turn_id": ids["5"], "label": "thank", "action": "add",
+                                                               "reason": "thanks them", "csrf_token": csrf(web)})
+        assert "<strong>3</strong> trainee turns" in web.get("/coach/calibration").text
+        exported = web.get("/coach/export.json").json()
+        assert [s["session_id"] for s in exported] == [session] and exported[0]["coach_score"] is not None
+        statements = web.get("/coach/export.xapi.json").json()
+        assert statements and all(s["timestamp"].endswith("+00:00") for s in statements)
+        assert any("coach-verdict" in key for s in statements for key in s.get("result", {}).get("extensions", {}))
+    with client() as web:
+        sign_in(web, "robin")
+        card = web.get(f"/scorecards/{session}").text
+        assert "Great opener.\ufffd" in card and "Ask what happened next time." in card
+
+
 @pytest.mark.models
 def test_postgresql_dropping_every_connection_mid_session_loses_no_turn(postgres_url: str) -> None:
     """A real fault: the server ends every connection of the app's pool (as a restart or a failover does) between two
