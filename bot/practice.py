@@ -184,14 +184,20 @@ class Heard(NamedTuple):
 
 
 def _hear_trainee(session_id: str, sender_id: str, text: str, state: engine.PracticeState, limit: int) -> Heard:
-    """Store the trainee's words (one transaction)."""
+    """Store the trainee's words (one transaction). The same words sent again while the customer has not answered
+    them (a reply lost to a fault or a timeout, and the trainee resending) are the same turn, never stored twice."""
     with session_scope() as db:
         session = _own_session(db, session_id, sender_id)
-        context = [t.text for t in session.turns if t.speaker == "customer"]
-        waited = seconds_since(next((t.created_at for t in reversed(session.turns) if t.speaker == "customer"), None))
-        earlier = [(t.speaker, t.text) for t in session.turns[-(customer_voice.CONTEXT_TURNS - 1):]]
-        turn = repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood, frustration=state.frustration,
-                                      details={"too_long": True} if len(text) > limit else None)
+        turns = list(session.turns)
+        unanswered = turns[-1] if turns and turns[-1].speaker == "trainee" and turns[-1].text == text else None
+        if unanswered is not None:
+            turns.pop()
+        context = [t.text for t in turns if t.speaker == "customer"]
+        waited = seconds_since(next((t.created_at for t in reversed(turns) if t.speaker == "customer"), None))
+        earlier = [(t.speaker, t.text) for t in turns[-(customer_voice.CONTEXT_TURNS - 1):]]
+        turn = unanswered or repository.record_turn(db, session_id, "trainee", text, state.stage, mood=state.mood,
+                                                    frustration=state.frustration,
+                                                    details={"too_long": True} if len(text) > limit else None)
         return Heard(turn.id, context, waited, (*earlier, ("trainee", text)))
 
 

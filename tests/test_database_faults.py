@@ -130,6 +130,21 @@ def test_a_customer_who_cannot_answer_keeps_the_line_once_and_says_not_to_send_i
                                                ("trainee", "Hi, thanks for waiting. What happened?")]
 
 
+def test_a_line_sent_again_before_the_customer_answered_it_is_one_turn_answered_once(
+        started: practice.Exchange, fault: list[FailingStatements]) -> None:
+    """The trainee was told the customer stepped away (or resent anyway): the same words again are the same turn."""
+    line = "Hi, thanks for waiting. What happened?"
+    fault.append(FailingStatements("INSERT INTO TURNS", failures=100, skip=1))
+    with pytest.raises(CustomerUnavailable):
+        practice.respond("fault-trainee", started.state, started.session_id, line)
+    fault.clear()
+    answered = practice.respond("fault-trainee", started.state, started.session_id, line)
+    assert answered.messages
+    assert [speaker for speaker, _ in _turns(str(started.session_id))] == ["customer", "trainee", "customer"]
+    again = practice.respond("fault-trainee", answered.state, started.session_id, line)  # answered now: a new turn
+    assert again.messages and _trainee_lines(str(started.session_id)) == [line, line]
+
+
 RUDE = "Calm down, that is not my problem."
 
 
