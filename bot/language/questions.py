@@ -393,7 +393,8 @@ def _inverted(words: Sequence[Token]) -> bool:
     if len(words) < 2:
         return False
     first, second = words[0], words[1]
-    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in first.children):
+    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(
+            w.head.i == first.i and w.dep_ in {"nsubj", "nsubjpass", "expl"} for w in words[1:]):
         return False  # the main verb of an imperative, not an auxiliary: "Have a nice day!", "Have a seat"
     return second.pos_ in {"PRON", "PROPN", "NOUN", "DET", "NUM"} or second.lower_ in {"there", "that", "this", "everything", "anything", "anyone"}
 
