@@ -274,3 +274,25 @@ def test_coach_text_with_nul_and_lone_surrogates_is_stored_cleaned_and_shown(tea
         texts = [c.text for c in reviews.comments_by_turn(db, session)[turn.id]]
         assert texts[1] == "a\ufffdb\ufffdc\ufffd" and texts[0].startswith("Great\ufffdopener\ufffd") and texts[0].endswith("!")
         assert not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in texts[0])
+
+
+def test_a_database_out_of_reach_gets_a_clear_503_not_a_500(teams: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store import reviews
+    from bot.web.app import DATABASE_AWAY, NOT_SAVED
+
+    def away(*_: object, **__: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("could not connect to server: Connection refused"))
+
+    session = teams["robin"]
+    with client() as web:
+        sign_in(web, "casey")
+        turn_id = re.findall(r'id="turn-1" class="[^"]*" data-turn-id="(\d+)"', web.get(f"/coach/sessions/{session}").text)[0]
+        token = csrf(web)
+        monkeypatch.setattr(reviews, "list_sessions", away)
+        listed = web.get("/coach")
+        assert listed.status_code == 503 and DATABASE_AWAY in listed.text and listed.headers["Retry-After"] == "10"
+        monkeypatch.setattr(reviews, "add_comment", away)
+        posted = web.post(f"/coach/sessions/{session}/comments", data={"turn_id": turn_id, "text": "Good.", "csrf_token": token})
+        assert posted.status_code == 503 and NOT_SAVED in posted.text

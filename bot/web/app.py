@@ -6,6 +6,7 @@ The routes live in bot/web/routes/ by audience; this module wires them together.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,9 +16,10 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.practice import library
-from bot.store.db import check_revision
+from bot.store.db import DatabaseUnavailable, check_revision
 from bot.web.auth import SignInLimiter, SignInRequired
 from bot.web.routes import admin, api, assignments, coach, exports, progress, trainee
 from bot.web.security import SessionAndHeaders
@@ -25,6 +27,7 @@ from bot.web.trainer_api import router as trainer_api
 from bot.web.views import render
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
 
 
 def create_app() -> FastAPI:
@@ -68,7 +71,23 @@ def create_app() -> FastAPI:
             return JSONResponse({"error": message}, status_code=422)
         return render(request, "error.html", {"message": message}, status_code=422)
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(DatabaseUnavailable)
+    async def _database_away(request: Request, exc: Exception) -> Response:
+        log.error("the database could not be reached for %s %s: %s", request.method, request.url.path, str(exc).splitlines()[0])
+        message = DATABASE_AWAY if request.method == "GET" else DATABASE_AWAY + " " + NOT_SAVED
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=503, headers={"Retry-After": "10"})
+        page = render(request, "error.html", {"message": message}, status_code=503)
+        page.headers["Retry-After"] = "10"
+        return page
+
     return app
 
+
+#: What the web app says while its database is out of reach (a restart, a failover): a 503, never a bare 500.
+DATABASE_AWAY = "The training database cannot be reached just now. Please try again in a moment."
+NOT_SAVED = "What you just sent was not saved, so send it again once the page loads."
 
 app = create_app()
