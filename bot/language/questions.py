@@ -4,7 +4,7 @@ information ("Talk me through what happened", "send me ur postcode"), and what i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -59,6 +59,10 @@ class Token(Protocol):
     @property
     def head(self) -> Token:
         """The token this one depends on."""
+
+    @property
+    def children(self) -> Iterator[Token]:
+        """The tokens that depend on this one."""
 
 
 @dataclass(frozen=True)
@@ -393,8 +397,7 @@ def _inverted(words: Sequence[Token]) -> bool:
     if len(words) < 2:
         return False
     first, second = words[0], words[1]
-    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(
-            w.head.i == first.i and w.dep_ in {"nsubj", "nsubjpass", "expl"} for w in words[1:]):
+    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in first.children):
         return False  # the main verb of an imperative, not an auxiliary: "Have a nice day!", "Have a seat"
     return second.pos_ in {"PRON", "PROPN", "NOUN", "DET", "NUM"} or second.lower_ in {"there", "that", "this", "everything", "anything", "anyone"}
 
