@@ -154,7 +154,7 @@ def report(trainees: int, ours: LoadResult, stored: int, plain: LoadResult) -> s
         f"p50 against the plain bot's: {median_ratio:.0f}×.", "",
         "An error is a failed request or, for this product, one of its fault replies (the customer stepped away, the "
         "server hit a problem, the database was out of reach, the customer could not answer); the plain bot has no "
-        "such replies, and lines its NLU has no response for come back with no answer.", ""])
+        "such replies, and lines its NLU has no response for come back with no answer.", "", ""])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,7 +139,7 @@ def report(first: Start, warm: Start, commit: str, machine: str) -> str:
         f"| warm start: services answering | {seconds(warm.ready)} | < 60 s | {verdict(warm.ready, WARM_START_TARGET)} |",
         f"| warm start: a trainee's first line answered | {seconds(warm.first_reply)} | | |",
         f"| Ctrl-C: all three stopped, their ports free again | {warm.stop_seconds:.1f} s | | "
-        f"{'yes' if warm.ports_freed and first.ports_freed else '**no**'} |", ""])
+        f"{'yes' if warm.ports_freed and first.ports_freed else '**no**'} |", "", ""])
 
 
 def main(argv: list[str] | None = None) -> int:

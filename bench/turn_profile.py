@@ -123,7 +123,7 @@ def report(parts: dict[str, float], whole: float, turns: int, commit: str, machi
            + ". On busy cores (the action server shares them with Rasa and the web app, and under load with many "
            "turns at once) torch's threads wait for each other, so the action server encodes on one thread "
            "(MODEL_THREADS); before that, this table showed about 700 ms a turn, nearly all of it encoding.", ""]
-          if threads else [])])
+          if threads else []), ""])
 
 
 def main(argv: list[str] | None = None) -> int:
