@@ -48,7 +48,8 @@ def cmd_scenarios_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.practice import library, moments_line, report, summary
+    from bot.practice import library, report
+    from bot.scoring.chat_summary import chat_summary, moments_line
 
     data = report(args.sender_id)
     if data is None:
@@ -64,7 +65,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         told = f"  <- {moment['verdict']}: {'; '.join(moment['reasons'])}" if moment else ""
         print(f"#{turn['index']:<3} {turn['speaker']:>8} [{turn['stage']}]: {turn['text']}{told}")
     print()
-    print(summary(data, scenario) if scenario else f"Overall: {data['overall']}/100\n{moments_line(data)}")
+    print(chat_summary(data, scenario) if scenario else f"Overall: {data['overall']}/100\n{moments_line(data)}")
     return 0
 
 

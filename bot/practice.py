@@ -18,7 +18,8 @@ from bot.play import TurnOutcome, take_turn
 from bot.scenarios import engine
 from bot.scenarios.loader import Library, load_library
 from bot.scenarios.model import Scenario
-from bot.scoring.moments import stored, with_moments
+from bot.scoring.chat_summary import chat_summary
+from bot.scoring.moments import with_moments
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.settings import get_settings
 from bot.store import repository
@@ -355,32 +356,8 @@ def _finish(exchange: Exchange, scenario: Scenario, state: engine.PracticeState)
     _database_ready()
     card = with_retries(lambda: _score(session_id, scenario, state))
     exchange.scorecard = card
-    exchange.lines.append(coach(summary(card, scenario)))
+    exchange.lines.append(coach(chat_summary(card, scenario)))
     exchange.payload.update({"ended": True, "outcome": state.outcome, "scorecard": card})
-
-
-def summary(card: dict[str, Any], scenario: Scenario) -> str:
-    """The scorecard in a few lines of chat."""
-    stages = ", ".join(f"{name.capitalize()} {s['score']}/{s['max']}" for name, s in card["stages"].items())
-    lines = [f"Scorecard: {card['overall']}/100 - {stages}."]
-    nps = card.get("nps")
-    if nps:
-        lines.append(f"Asked how likely they are to recommend us, {scenario.persona.address_as} said {nps['score']}/10 ({nps['category']}).")
-    moments = moments_line(card)
-    if moments:
-        lines.append(moments)
-    if card["suggestions"]:
-        lines.append("Try next time: " + card["suggestions"][0]["text"])
-    return "\n".join(lines)
-
-
-def moments_line(card: dict[str, Any]) -> str | None:
-    """'Moments of Truth: 2 positive, 1 negative, 1 redundant.' (None on a card without them)."""
-    moments = stored(card)
-    if moments is None:
-        return None
-    counts = moments["summary"]
-    return f"Moments of Truth: {counts['positive']} positive, {counts['negative']} negative, {counts['redundant']} redundant."
 
 
 def hint(state_data: dict[str, Any] | None) -> str:
