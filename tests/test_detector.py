@@ -384,3 +384,25 @@ def test_a_detection_carries_its_source_and_the_details_the_customer_needs(detec
     offer = found["offer_options"].details
     assert offer is not None and len(offer.options) == 2 and not offer.refused
     assert Detection.from_dict(json.loads(json.dumps(found["offer_options"].to_dict()))) == found["offer_options"]
+
+
+@pytest.mark.models
+def test_the_encoder_runs_on_the_threads_model_threads_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The action server's default (one thread): two torch threads waiting for each other on busy cores made each
+    turn about nine times slower (docs/benchmarks.md, "Where a turn's time goes")."""
+    import torch
+
+    from bot.settings import SERVING_MODEL_THREADS, get_settings
+    from bot.skills import models
+
+    before = torch.get_num_threads()
+    monkeypatch.setenv("MODEL_THREADS", SERVING_MODEL_THREADS)
+    get_settings.cache_clear()
+    models.encoder.cache_clear()
+    try:
+        models.encoder()
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+        get_settings.cache_clear()
+        models.encoder.cache_clear()

@@ -17,7 +17,9 @@ import yaml
 
 from bot.language.parse import DATA
 
-_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?([a-z]*)$")
+#: a number token as the tokenizer leaves it: "20", "1.5", a range glued by an en dash ("20–25"), or glued to its
+#: unit ("15mins"); the one shape that the words of durations.yml cannot list.
+_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(?:[-–](\d+(?:\.\d+)?))?([a-z]*)$")
 #: how far before a unit its number may start ("ten to fifteen more minutes": five words).
 _REACH = 6
 
@@ -30,6 +32,10 @@ class DurationWords:
     numbers: dict[str, float]
     fractions: dict[str, float]
     joins: frozenset[str]
+    #: words that stand for one before a unit ("an hour") and add nothing before a number ("a couple").
+    articles: frozenset[str]
+    #: words after a unit that add a share of it: "an hour and a half" -> ("and", "a", "half"): 0.5.
+    added_after: dict[tuple[str, ...], float]
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +45,9 @@ def duration_words() -> DurationWords:
     return DurationWords({str(k): float(v) for k, v in spec.get("units", {}).items()},
                          {str(k): float(v) for k, v in spec.get("numbers", {}).items()},
                          {str(k): float(v) for k, v in spec.get("fractions", {}).items()},
-                         frozenset(str(w) for w in spec.get("joins", [])))
+                         frozenset(str(w) for w in spec.get("joins", [])),
+                         frozenset(str(w) for w in spec.get("articles", [])),
+                         {tuple(str(k).split()): float(v) for k, v in spec.get("added_after", {}).items()})
 
 
 def _numbers(words: Sequence[str], lexicon: DurationWords) -> list[float]:
@@ -50,7 +58,7 @@ def _numbers(words: Sequence[str], lexicon: DurationWords) -> list[float]:
         digits = _DIGITS.match(word)
         if digits and not digits.group(3):
             found.extend((float(d), "number") for d in (digits.group(2), digits.group(1)) if d)
-        elif word in ("a", "an"):
+        elif word in lexicon.articles:
             if not found:
                 found.append((1.0, "article"))  # "an hour"; "a couple", "a quarter": the article adds nothing
         elif word in lexicon.fractions:
@@ -87,8 +95,6 @@ def minutes_named(tokens: Sequence[Any]) -> tuple[tuple[int, float], ...]:
         numbers = _numbers(lowers[max(0, at - _REACH) : at], lexicon)
         if not numbers:
             continue
-        minutes = max(numbers) * lexicon.units[word]
-        if lowers[at + 1 : at + 4] == ["and", "a", "half"]:
-            minutes += 0.5 * lexicon.units[word]  # "an hour and a half"
-        out.append((tokens[at].idx, minutes))
+        share = next((v for words, v in lexicon.added_after.items() if tuple(lowers[at + 1 : at + 1 + len(words)]) == words), 0.0)
+        out.append((tokens[at].idx, (max(numbers) + share) * lexicon.units[word]))
     return tuple(out)

@@ -278,7 +278,7 @@ def _too_long_a_wait(turn: Turn, expectation: Detection) -> bool:
     turn.state.stage = "helping"
     turn.state.waits_refused += 1
     turn.frustrate(1)
-    turn.say("wait_too_long", expectation=expectation_said(expectation) or expectation.details.time)  # type: ignore[union-attr]
+    turn.say("wait_too_long", expectation=expectation_said(expectation))  # a wait in minutes: its time, said back
     turn.progress = True
     return True
 
