@@ -23,8 +23,9 @@ from bot.skills.labels import LABELS
 
 HERE = Path(__file__).resolve().parent
 HELDOUT = HERE / "data" / "heldout_customer_service.jsonl"
-#: Written by a writer who saw only the definitions, before any tuning on it (data/skills/examples/README.md).
-INDEPENDENT = HERE / "data" / "heldout_independent_h1.jsonl"
+#: Written by writers who saw only the definitions, before any tuning on them (data/skills/examples/README.md):
+#: h1 by a third writer, h2 (2026-12-03) by another, before the question forms were reworked that day.
+INDEPENDENT = (HERE / "data" / "heldout_independent_h1.jsonl", HERE / "data" / "heldout_independent_h2.jsonl")
 CONVERSATIONS = HERE / "data" / "heldout_conversations.jsonl"
 EVAL = Path(os.environ.get("EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -262,7 +263,7 @@ def verdict(value: float, target: float, lower_is_better: bool = False) -> str:
 
 def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str, Any] | None, speed: dict[str, Any],
            latency: dict[str, float], external: dict[str, Any] | None = None, probes: tuple[int, int] = (0, 0),
-           independent: dict[str, Any] | None = None) -> str:
+           independent: dict[str, dict[str, Any]] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -291,10 +292,10 @@ def report(held: dict[str, Any], conversations: dict[str, Any], annomi: dict[str
                      f"{verdict(external['macro_f1'], TARGETS['external_macro_f1'])} |")
         lines.append(f"| the same: restate_feeling recall (precision {feeling[0]:.3f}) | {feeling[1]:.3f} | ≥ 0.8 | "
                      f"{verdict(feeling[1], 0.8)} |")
-    if independent:
-        feeling = independent["per_label"]["restate_feeling"]
-        lines.append(f"| independent held-out set (`heldout_independent_h1.jsonl`, {independent['rows']} lines, another writer): "
-                     f"macro-F1 | {independent['macro_f1']:.3f} | | |")
+    for name, quality in (independent or {}).items():
+        feeling = quality["per_label"]["restate_feeling"]
+        lines.append(f"| independent held-out set (`{name}`, {quality['rows']} lines, another writer): "
+                     f"macro-F1 | {quality['macro_f1']:.3f} | | |")
         lines.append(f"| the same: restate_feeling recall (precision {feeling[0]:.3f}) | {feeling[1]:.3f} | | |")
     lines.append(f"| the customer's language: person swap and feelings cases (data/skills/cases.jsonl) right | "
                  f"{probes[0]}/{probes[1]} | all | {verdict(probes[0], probes[1]) if probes[1] else ''} |")
@@ -368,9 +369,13 @@ def quick(detector: Any) -> str:
     out = [f"own held-out macro-F1 {held['macro_f1']:.3f}, exact {held['exact_match']:.3f}",
            f"customer probes (person swap, feelings): {right}/{probes} right",
            f"own held-out conversations macro-F1 {conversations['macro_f1']:.3f}"]
-    independent = heldout_quality(detector, INDEPENDENT)
-    p, r, f, n = independent["per_label"]["restate_feeling"]
-    out.append(f"independent held-out (h1) macro-F1 {independent['macro_f1']:.3f}; restate_feeling P {p:.3f} R {r:.3f} ({n})")
+    for path in INDEPENDENT:
+        independent = heldout_quality(detector, path)
+        p, r, f, n = independent["per_label"]["restate_feeling"]
+        out.append(f"independent held-out ({path.stem[-2:]}) macro-F1 {independent['macro_f1']:.3f}; "
+                   f"restate_feeling P {p:.3f} R {r:.3f} ({n})")
+        out += [f"  {label}: P {p:.2f} R {r:.2f} F1 {f:.2f} ({n})" for label, (p, r, f, n) in independent["per_label"].items()
+                if "-v" in sys.argv[1:]]
     if external:
         p, r, f, n = external["per_label"]["restate_feeling"]
         out.append(f"cs_skills_dev macro-F1 {external['macro_f1']:.3f}; restate_feeling P {p:.3f} R {r:.3f} F1 {f:.3f} ({n})")
@@ -397,7 +402,7 @@ def main() -> int:
     latency = message_latency(detector)
     print(f"bench: label {LABEL_LINES} lines...", file=sys.stderr)
     speed = label_speed()
-    independent = heldout_quality(detector, INDEPENDENT)
+    independent = {path.name: heldout_quality(detector, path) for path in INDEPENDENT}
     text = report(held, conversations, annomi, speed, latency, external, customer_probes(), independent)
     write_sections(text, REPORT)  # the other benchmarks' sections (play-tests, load, start-up) stay
     print(text)

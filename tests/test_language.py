@@ -69,12 +69,84 @@ def test_an_offer_after_a_comma_or_but_is_said_back_from_the_offer_itself() -> N
     ("Did you keep the receipt?", "closed", ["closed_question"]),
     ("Refund or replacement?", "either_or", ["closed_question"]),
     ("Can you walk me through what the screen shows?", "open", ["open_question"]),
-    ("send me ur postcode", "prompt", ["open_question"]),
+    ("send me ur postcode", "factual", ["open_question", "factual_question"]),
+    ("Can you send me a screenshot of the error?", "prompt", ["open_question"]),
     ("Let me check that for you.", "", []),
 ])
 def test_question_form(text: str, form: str, labels: list[str]) -> None:
     question = understand(text).sentences[0].question
     assert (question.form, question.labels) == (form, labels)
+
+
+@pytest.mark.parametrize("text", [
+    "Could you read me the serial number off the back?",
+    "Can I grab the booking reference from you?",
+    "Kindly confirm the registration of the car.",
+    "pls share ur account number",
+    "Reckon you could text me the tracking number?",
+    "Membership number?",
+    "Surname, please.",
+    "From which airport did you fly?",
+    "Till what time are you in?",
+    "What time would suit you for the engineer to come round tomorrow?",
+    "Which branch did you leave it at?",
+    "When were you hoping to collect it?",
+])
+def test_a_request_or_question_for_one_fact_is_factual_whatever_its_shape(text: str) -> None:
+    """skills.md: questions are labelled by the answer they ask for; a single fact is open + factual."""
+    assert understand(text).sentences[-1].question.labels == ["open_question", "factual_question"]
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("Anything else I can help you with?", "closed"),  # skills.md: closed_question + bridge
+    ("Any other questions before you go?", "closed"),
+    ("Any idea what changed on the account?", "open"),
+    ("What would you like, the refund or a credit note?", "either_or"),
+    ("How would you like it sent, by post or by email?", "either_or"),
+    ("What's the nearest exit or junction number you can see?", "factual"),
+    ("Can I get you a glass of water while you wait?", "closed"),
+    ("Tell me more about the times it cut out.", "prompt"),
+])
+def test_yes_no_either_or_and_open_by_what_the_answer_is(text: str, form: str) -> None:
+    assert understand(text).sentences[-1].question.form == form
+
+
+def test_after_options_what_would_suit_you_asks_to_choose() -> None:
+    analysis = understand("I can send a courier today or you can collect it tomorrow. What would suit you best?")
+    assert analysis.sentences[-1].question.choosing and analysis.sentences[-1].question.labels == ["closed_question"]
+    alone = understand("What would suit you best?").sentences[-1].question
+    assert alone.open and not alone.choosing
+
+
+@pytest.mark.parametrize("text", [
+    "The terms say fourteen days, which you'd have seen when you signed.",
+    "Should you need anything further, please give us a ring.",
+    "Thanks for calling, have a lovely evening.",
+    "Honestly, how infuriating.",
+])
+def test_relative_clauses_conditions_farewells_and_exclamations_ask_nothing(text: str) -> None:
+    assert not any(s.question.is_question for s in understand(text).sentences)
+
+
+def test_words_said_back_in_disbelief_before_a_reaction_ask_nothing_but_a_plain_check_still_asks() -> None:
+    echo = understand("Six hours on hold? That must have been maddening.")
+    assert not echo.sentences[0].question.is_question
+    check = understand("Six hours on hold? Let me look at the call log.")
+    assert check.sentences[0].question.labels == ["closed_question"]
+
+
+def test_a_question_after_a_dash_or_an_emoji_is_read_as_its_own_sentence() -> None:
+    dashed = understand("that sounds like a rough week – how has it been affecting your work?")
+    assert dashed.sentences[-1].question.labels == ["open_question", "high_gain_question"]
+    emoji = understand("hiya welcome to the help chat 👋 how can i help?")
+    assert emoji.sentences[-1].question.open
+
+
+def test_chat_spellings_parse_as_the_words_they_stand_for_and_keep_their_text() -> None:
+    analysis = understand("can u send me ur postcode pls")
+    assert analysis.sentences[0].question.labels == ["open_question", "factual_question"]
+    assert analysis.sentences[0].text == "can u send me ur postcode pls"
+    assert [t.norm_ for t in analysis.sentences[0].span][1:5] == ["you", "send", "me", "your"]
 
 
 @pytest.mark.parametrize(("text", "about"), [

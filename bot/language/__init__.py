@@ -14,6 +14,7 @@ per-label classifier can take beside sentence embeddings.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from bot.language.durations import minutes_named
 from bot.language.offers import alternatives, as_customer_clause, gist
 from bot.language.parse import matchers, nlp
 from bot.language.person import swap_doc
-from bot.language.questions import AUX_START, WH_WORDS, QuestionForm, question_form
+from bot.language.questions import AUX_START, WH_WORDS, QuestionForm, choosing_after_options, question_form
 from bot.language.reading import Clause, Feeling, Mention, clauses, feelings, mentions, pattern_mentions
 from bot.language.text import first_upper, mid_sentence, sentence_case, tidy
 
@@ -158,7 +159,39 @@ def _analyse(original: str, doc: Any) -> Analysis:
             feelings=tuple(f for f in moods if span.start_char <= f.start < span.end_char), waits=minutes_named(list(span)),
             span=span,
         ))
-    return Analysis(original, tuple(sentences), doc)
+    return Analysis(original, tuple(_choosing(sentences)), doc)
+
+
+def _choosing(sentences: list[Sentence]) -> list[Sentence]:
+    """A question read beside the sentences around it: after options ("…a refund, or a voucher"), "What would suit
+    you best?" asks to choose; an echo in disbelief before a reaction ("Thirty hours awake? That's brutal.") asks
+    nothing."""
+    out: list[Sentence] = []
+    for index, sentence in enumerate(sentences):
+        offered = any(t.lower_ in {"or", "either", "alternatively"} for s in out for t in s.span)
+        form = choosing_after_options(sentence.question, list(sentence.span)) if offered else sentence.question
+        if _echo_before_reaction(sentence, sentences[index + 1 : index + 2]):
+            form = QuestionForm(is_question=False)
+        out.append(sentence if form is sentence.question else dataclasses.replace(sentence, question=form))
+    return out
+
+
+def _echo_before_reaction(sentence: Sentence, after: Sequence[Sentence]) -> bool:
+    """The customer's words said back as a question ("$340 on gems?", "Cracked out of the box?") and then a reaction
+    that names a feeling or exclaims ("That must have stung.", "What a letdown."): disbelief, not a question."""
+    form = sentence.question
+    if not (form.is_question and not form.open and not form.either_or) or not after or after[0].question.is_question:
+        return False
+    words = [t for t in sentence.span if not t.is_punct]
+    if not words or words[0].lower_ in AUX_START or any(t.dep_ in {"nsubj", "expl"} and t.i < t.head.i and t.head.pos_ == "AUX"
+                                                        and t.head.i < t.i for t in words):
+        return False  # "Did it arrive?", "Is it the blue one?" ask
+    reaction = after[0]
+    said = [t for t in reaction.span if not t.is_punct]
+    lowers = [t.lower_ for t in said]
+    judged = bool(said) and lowers[0] in {"that", "this", "it"} and any(
+        t.dep_ == "acomp" or (t.dep_ == "ROOT" and t.tag_ in {"JJ", "VBG"}) for t in said)  # "That must have been maddening."
+    return bool(reaction.feelings) or judged or lowers[:2] in (["what", "a"], ["no", "wonder"])
 
 
 def _split_questions(sent: Any) -> list[Any]:
@@ -167,12 +200,24 @@ def _split_questions(sent: Any) -> list[Any]:
     tokens = list(sent)
     for i in range(1, len(tokens) - 1):
         prev, token, nxt = tokens[i - 1], tokens[i], tokens[i + 1]
-        if prev.text in {",", "-", ";", "–", "—"} and token.lower_ in _QUESTION_STARTS and nxt.pos_ in {"PRON", "DET", "NOUN", "PROPN"}:
+        if _breaks(prev) and token.lower_ in _QUESTION_STARTS and (
+                nxt.pos_ in {"PRON", "DET", "NOUN", "PROPN"} or _wh_asks(token, nxt)):
             if token.lower_ in {"ok", "okay", "alright", "right"} and nxt.text != "?":
                 continue
             cuts.append(token.i)
     cuts.append(sent.end)
     return [sent.doc[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _breaks(token: Any) -> bool:
+    """A comma, a dash or an emoji between a statement and the question after it ("welcome to the chat 🐾 how can i help?")."""
+    return token.text in {",", "-", ";", "–", "—"} or (not token.text.isascii() and not token.is_alpha)
+
+
+def _wh_asks(token: Any, nxt: Any) -> bool:
+    """'– how has it been', '– whats worrying u': a wh-word followed by its verb, not a relative 'which'."""
+    relative = token.lower_ in {"which", "who", "whom", "whose", "where", "when"} and token.head.dep_ == "relcl"
+    return token.lower_ in WH_WORDS and nxt.pos_ in {"AUX", "VERB"} and not relative
 
 
 def swap_person(said: str | Analysis) -> str:

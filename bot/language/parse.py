@@ -24,7 +24,17 @@ def nlp() -> Any:
 
         from bot.settings import get_settings
 
-        return spacy.load(get_settings().spacy_model)
+        model = spacy.load(get_settings().spacy_model)
+        _add_chat_spellings(model)
+        return model
+
+
+def _add_chat_spellings(model: Any) -> None:
+    """data/language/chat_spellings.yml as tokenizer special cases: 'ur' read as 'your', its text kept."""
+    spellings = yaml.safe_load((DATA / "chat_spellings.yml").read_text(encoding="utf-8")) or {}
+    for spelling, word in spellings.items():
+        for form in {str(spelling), str(spelling).capitalize(), str(spelling).upper()}:
+            model.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": str(word)}])
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ information ("Talk me through what happened", "send me ur postcode"), and what i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
-WH_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whom", "whose"})
+from bot.language.question_words import Token, question_words
+from bot.language.requests import TELL_VERBS, WH_WORDS, cleft_of_interest, fact_fragment, requested, tell_request, wonders
+
 FACTUAL_WH = frozenset({"when", "where", "which", "who", "whom", "whose"})
 AUX_START = frozenset({
     "do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will", "should",
@@ -16,53 +17,13 @@ AUX_START = frozenset({
     "doesn't", "didn't", "won't", "wouldn't", "couldn't", "can't", "haven't", "hasn't", "wasn't",
     "weren't", "shouldn't", "r", "u", "ya",
 })
-TELL_VERBS = frozenset({"tell", "describe", "explain", "walk", "talk", "share", "say", "elaborate", "expand", "go", "help"})
-LEADING_FILLERS = frozenset({
-    "so", "ok", "okay", "and", "um", "uh", "well", "alright", "right", "great", "now", "then",
-    "oh", "also", "just", "but", "sorry", "hi", "hello", "yeah", "yes", "no", "please", "hmm",
-})
-FACT_NOUNS = frozenset({
-    "number", "name", "time", "date", "day", "address", "email", "phone", "size", "colour", "color",
-    "reference", "code", "flight", "model", "amount", "price", "cost", "postcode", "zip", "account",
-    "order", "invoice", "booking", "seat", "room", "table", "receipt", "card", "total", "id", "quantity",
-    # which thing of several: "What one did you order?", "What store was it?" ("plan" and "part" are not: "What are
-    # your plans?", "What parts of it do you enjoy?" ask for an account)
-    "one", "type", "brand", "item", "product", "store", "shop", "branch", "department", "version",
-    "package", "tariff", "platform", "browser", "app", "device",
-    "reg", "registration", "username", "surname", "ticket", "policy", "claim", "tracking", "terminal", "gate",
-    "airport", "street", "location", "birthday", "dob", "age", "mileage", "serial", "ref",
-})
+_WORDS = question_words()
+LEADING_FILLERS = _WORDS.leading_fillers
 #: A factual question asks for one specific fact, briefly: "When did it arrive?", "What's your order number?".
 SHORT_FACTUAL_WORDS = 8
-HOW_FACTUAL = frozenset({"many", "much", "long", "old", "often", "far", "soon", "late", "early", "big", "deep", "wide", "tall", "heavy", "high", "fast", "large", "small", "frequently", "recently"})
-HIGH_GAIN_WORDS = frozenset({
-    "feel", "feeling", "felt", "think", "thought", "prefer", "ideal", "ideally", "outcome", "matter",
-    "matters", "important", "affect", "affected", "affecting", "impact", "impacted", "best", "worry",
-    "worried", "concern", "concerned", "expect", "hope", "hoping", "mean", "means", "rather",
-    "fair", "difference", "success", "happy", "affects", "impacts", "experience", "bothering",
-    "bothers", "upset", "upsetting", "frustrating", "difficult", "hardest", "worst", "priority",
-})
-
-
-class Token(Protocol):
-    """The slice of spaCy's Token that this module reads."""
-
-    text: str
-    lower_: str
-    lemma_: str
-    pos_: str
-    tag_: str
-    dep_: str
-    is_punct: bool
-    i: int
-
-    @property
-    def head(self) -> Token:
-        """The token this one depends on."""
-
-    @property
-    def children(self) -> Iterator[Token]:
-        """The tokens that depend on this one."""
+#: where a question can list the options it asks the customer to choose between: "What would you like, tea or coffee?"
+_BREAKS = frozenset({",", "-", "–", "—", ":", ";"})
+__all__ = ["AUX_START", "LEADING_FILLERS", "WH_WORDS", "QuestionForm", "Token", "choosing_after_options", "question_form"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +81,8 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
             out = out[1:]
         elif out[0].pos_ == "PROPN" and len(out) > 2 and out[1].text == ",":
             out = out[2:]
+        elif out[0].pos_ in {"ADP", "SCONJ"} and len(out) > 1 and out[1].lower_ in WH_WORDS and out[0].lower_ not in WH_WORDS:
+            out = out[1:]  # the preposition before a wh-word: "From which date…?", "Till when?", "At what time?"
         else:
             break
     return out
@@ -174,8 +137,6 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
         return NOT_A_QUESTION
     marked = any(t.text == "?" for t in tokens)
     lowers = [t.lower_ for t in words]
-    first = lowers[0]
-    second = lowers[1] if len(lowers) > 1 else ""
     alpha = [w for w in lowers if w.isalpha()]
     if alpha[-1:] == ["or"] and len(alpha) > 2:
         # "Do you have a plan for where you might go, or?": the trailing "or" leaves the answer open.
@@ -183,47 +144,66 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     either_or = marked and "or" in lowers and not any(
         f"or {w}" in " ".join(lowers) for w in ("anything", "something", "so", "not", "whatever", "two", "less", "more")
     )
-
-    if first in WH_WORDS:
-        if not marked and tokens[-1].text in {",", "-", ";", "–", "—"} and _subordinate(words):
-            return NOT_A_QUESTION  # "When you opened the parcel," sets the scene for the question after it
-        if not marked and words[0].dep_ == "advmod" and words[0].head.dep_ == "advcl":
-            return NOT_A_QUESTION  # "When it arrived, it was broken.", "When it arrives I'll call you."
-        if first == "what" and second in {"if"} and not marked:
-            return NOT_A_QUESTION
-        if first in {"how", "what"} and second in {"a", "an"} and not marked:
-            return NOT_A_QUESTION  # exclamations: "What a day!"
-        if _asks_to_choose(lowers):
-            return QuestionForm(is_question=True, open=False, either_or=True, choosing=True)
-        if _relative_clause_statement(words):
-            if _cleft_of_interest(lowers):  # "What I'd really like to know is how it got mixed up."
-                return _open_form(lowers, words, either_or, asked_via_request=True)
-            return NOT_A_QUESTION
-        if not marked and not _asks(words):
-            return NOT_A_QUESTION  # "Where 1 is not at all important, and 10 is ..."
-        return _open_form(lowers, words, either_or)
-
-    if first in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"}:
-        # "Anything else?", "Any other concerns?"; not "Something's changed, yeah?", where it is a statement's subject
-        return QuestionForm(is_question=True, open=True)
-    if _wonders(lowers) and any(w in WH_WORDS for w in lowers[1:-1]):
+    if lowers[0] in WH_WORDS:
+        return _wh_form(tokens, words, marked, either_or)
+    if lowers[0] in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"} \
+            and not tell_request(lowers):  # "Any idea what changed?" asks for an account
+        # "Anything else?", "Any other concerns?": yes/no questions (skills.md: "Anything else I can help with?" is
+        # closed_question + bridge); not "Something's changed, yeah?", where it is a statement's subject
+        return QuestionForm(is_question=True, open=False)
+    if (wonders(lowers) or tell_request(lowers)) and lowers[0] in {"any", "anything"} | _WORDS.interest_words | {"i", "i'm", "i'd"} \
+            and any(w in WH_WORDS for w in lowers[1:-1]):
         return _open_form(lowers, words, either_or, asked_via_request=True)  # "I wonder what you think about that."
+    asked_for = requested(words)
+    if asked_for:  # "Could you read me the policy number?", "Kindly share the PNR", "Can you send me a screenshot?"
+        return QuestionForm(is_question=True, open=True, factual=asked_for == "fact", request=True)
+    return _request_or_yes_no(tokens, words, marked, either_or)
 
-    request = _tell_request(lowers)
+
+def _wh_form(tokens: Sequence[Token], words: Sequence[Token], marked: bool, either_or: bool) -> QuestionForm:
+    """A sentence that starts with a wh-word: a question, a wh-cleft, an exclamation or a clause that sets a scene."""
+    lowers = [t.lower_ for t in words]
+    first, second = lowers[0], (lowers[1] if len(lowers) > 1 else "")
+    if not marked and tokens[-1].text in _BREAKS and _subordinate(words):
+        return NOT_A_QUESTION  # "When you opened the parcel," sets the scene for the question after it
+    if not marked and ((words[0].dep_ == "advmod" and words[0].head.dep_ == "advcl") or _relative(words[0])):
+        return NOT_A_QUESTION  # "When it arrived, it was broken.", "…, which you'd know if you'd read them"
+    if first == "what" and second in {"if"} and not marked:
+        return NOT_A_QUESTION
+    if first in {"how", "what"} and not marked and (second in {"a", "an"} or not _asks(words) or _exclaims(words)):
+        return NOT_A_QUESTION  # exclamations: "What a day!", "Ugh, how maddening."
+    if _asks_to_choose(lowers):
+        return QuestionForm(is_question=True, open=False, either_or=True, choosing=True)
+    if _relative_clause_statement(words):
+        if cleft_of_interest(lowers):  # "What I'd really like to know is how it got mixed up."
+            return _open_form(lowers, words, either_or, asked_via_request=True)
+        return NOT_A_QUESTION
+    if not marked and not _asks(words):
+        return NOT_A_QUESTION  # "Where 1 is not at all important, and 10 is ..."
+    # "What's the nearest exit or mile marker?" asks one fact; "What would suit you, a refund or a voucher?" lists
+    # the options to choose between after a break
+    listed = either_or and (first == "which" or _options_after_break(words))
+    return _open_form(lowers, words, listed)
+
+
+def _request_or_yes_no(tokens: Sequence[Token], words: Sequence[Token], marked: bool, either_or: bool) -> QuestionForm:
+    """A question asked by a request to tell, a yes/no question, a fragment naming a fact, or no question."""
+    lowers = [t.lower_ for t in words]
+    first = lowers[0]
+    request = tell_request(lowers)
     if first in AUX_START and len(words) > 1:
-        if _requests_a_fact(words):
-            return QuestionForm(is_question=True, open=True, factual=True, request=True)
         if request:
             return _open_form(lowers, words, False, asked_via_request=True)
         if not _inverted(words) and not marked:
             return NOT_A_QUESTION
+        if not marked and first in {"should", "had", "were"} and any(t.text == "," for t in tokens):
+            return NOT_A_QUESTION  # a condition: "Should you have any further questions, please call us."
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     if request and first in TELL_VERBS | {"please", "let"}:
         return _open_form(lowers, words, False, asked_via_request=True)
-    if _prompts_for_a_fact(words):
-        return _open_form(lowers, words, False, asked_via_request=True)
-    if marked and _fact_fragment(words):
-        return QuestionForm(is_question=True, open=True, factual=True)  # "And your postcode?", "Order number?"
+    if (marked or lowers[-1] in {"please", "pls", "plz"} or (tokens[-1].is_punct and lowers[-2:-1] == ["please"])) \
+            and fact_fragment(words):
+        return QuestionForm(is_question=True, open=True, factual=True)  # "And your postcode?", "Postcode, please."
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
         wh_inside = [w for w in lowers[1:] if w in WH_WORDS]
@@ -233,51 +213,44 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     return NOT_A_QUESTION
 
 
-#: verbs that, told to the listener, ask for a fact: "send me ur postcode", "Pop your order number in the chat".
-PROMPT_VERBS = frozenset({"send", "give", "read", "spell", "confirm", "pop", "drop", "type", "share", "provide", "text", "dm", "message"})
-
-
-#: what a request for one of the listener's facts names besides FACT_NOUNS.
-_ASKED_FACTS = FACT_NOUNS | {"detail", "details", "reference", "ref", "postcode", "photo", "picture", "screenshot", "serial"}
-_ONE_FACT = FACT_NOUNS | {"reference", "ref", "postcode", "serial"}
-#: "Can I grab your order number?", "Could you confirm your postcode?": a yes/no form that asks for one fact.
-_FACT_REQUEST_VERBS = PROMPT_VERBS | {"get", "have", "grab", "take", "tell", "ask"}
-
-
-def _names_a_fact(words: Sequence[Token], facts: frozenset[str] = _ASKED_FACTS) -> bool:
-    return any(w.lemma_.lower() in facts and w.dep_ in {"dobj", "dative", "npadvmod", "ROOT", "compound", "appos", "attr", "pobj"}
-               for w in words)
-
-
-def _prompts_for_a_fact(words: Sequence[Token]) -> bool:
-    """An imperative that asks for one of the listener's facts: the verb first, its object a fact noun."""
-    if words[0].lower_ not in PROMPT_VERBS or words[0].tag_ not in {"VB", "VBP", "NN", "NNP"}:
-        return False
-    return _names_a_fact(words[1:8])
-
-
-#: facts a verbless question can ask for by name alone ("The blue one?" checks; "Your postcode?" asks).
-_FRAGMENT_FACTS = frozenset({"number", "name", "postcode", "reference", "ref", "address", "email", "phone", "date", "time",
-                             "reg", "registration", "username", "surname", "dob", "birthday", "id", "code", "account", "zip"})
-
-
-def _fact_fragment(words: Sequence[Token]) -> bool:
-    """A question without a verb that names one of the listener's facts: "And your postcode?", "Booking ref?"."""
+def _exclaims(words: Sequence[Token]) -> bool:
+    """'How infuriating.', 'How very kind!': 'how' and one describing word, with no subject, exclaims."""
     content = [w for w in words if not w.is_punct]
-    if not content or len(content) > 5 or any(w.pos_ in {"VERB", "AUX"} for w in content) or "or" in {w.lower_ for w in content}:
-        return False
-    return content[-1].lemma_.lower() in _FRAGMENT_FACTS
+    return len(content) <= 3 and not any(w.dep_ in {"nsubj", "nsubjpass", "expl"} for w in content)
 
 
-def _requests_a_fact(words: Sequence[Token]) -> bool:
-    """'Can I grab your order number?', 'Could you confirm the postcode for me?': asks for the listener's fact (the
-    answer is the fact, not yes or no), the listener's own 'your' fact named as the object."""
-    lowers = [w.lower_ for w in words[:8]]
-    if len(lowers) < 4 or lowers[0] not in {"can", "could", "may", "would", "will"} or lowers[1] not in {"i", "you", "u", "we"}:
+def _relative(wh: Token) -> bool:
+    """A wh-word that opens a relative clause ("the T&Cs, which you accepted"), not a question."""
+    return wh.head.dep_ == "relcl" and wh.head.head.i < wh.i
+
+
+def _options_after_break(words: Sequence[Token]) -> bool:
+    """The options come after a comma, dash or colon: "What would you like, tea or coffee?"."""
+    breaks = [w.i for w in words if w.text in _BREAKS]
+    ors = [w.i for w in words if w.lower_ == "or"]
+    return bool(breaks and ors and any(b < o for b in breaks for o in ors))
+
+
+def _asks_to_choose(lowers: list[str]) -> bool:
+    """'Which would you prefer?', 'Which one works best for you?', 'Which is easier?', 'Which one?': a choice between
+    the options just offered, with the options left unsaid (not 'Which flight were you on?', which asks for a fact)."""
+    words = [w for w in lowers if w.isalpha() or w == "'s"]
+    if words[:1] != ["which"] or len(words) > 10:
         return False
-    if not any(w.lemma_.lower() in _FACT_REQUEST_VERBS for w in words[2:4]) or not ({"your", "ur"} & set(lowers)):
-        return False
-    return _names_a_fact(words[2:8], _ONE_FACT) and not _embedded_wh(lowers)
+    return words[1:] in ([], ["one"]) or (len(words) > 1 and words[1] in _WORDS.choice_next and bool(_WORDS.preference & set(words)))
+
+
+def choosing_after_options(form: QuestionForm, tokens: Sequence[Token]) -> QuestionForm:
+    """'What would you like?' after options were offered ("…a refund or a voucher. What would suit you best?") asks
+    to choose between them: an either/or question (skills.md), not an open one."""
+    words = [w for w in _content(tokens) if not w.is_punct]
+    lowers = [w.lower_ for w in words]
+    if not form.open or form.factual or not lowers or lowers[0] not in {"what", "which"} or len(lowers) > 9:
+        return form
+    nouns = [w for w in words[1:] if w.pos_ in {"NOUN", "PROPN"} and w.lower_ not in {"one", "option"}]
+    if nouns or not _WORDS.preference & set(lowers):
+        return form
+    return QuestionForm(is_question=True, open=False, either_or=True, choosing=True, about=form.about)
 
 
 SUBORDINATORS = frozenset({"if", "when", "whenever", "while", "once", "after", "before", "since", "because", "although", "as", "unless"})
@@ -336,7 +309,7 @@ def _heads_a_question(words: Sequence[Token]) -> bool:
         return _asks(words) or (len(words) > 1 and words[1].text == "?")
     if first in AUX_START:
         return _inverted(words)
-    return first in TELL_VERBS and _tell_request(lowers)
+    return first in TELL_VERBS and tell_request(lowers)
 
 
 def _asks(words: Sequence[Token]) -> bool:
@@ -349,55 +322,13 @@ def _asks(words: Sequence[Token]) -> bool:
     return False
 
 
-def _wonders(lowers: list[str]) -> bool:
-    """Asking by saying what the trainee would like to know: 'I wonder…', '(I'm) wondering…', 'I'd be interested
-    to know…', 'I'd love to hear…'."""
-    window = lowers[:6]
-    if lowers[0] in {"wondering", "curious"}:
-        return True  # the "I'm" left out, as people do: "So, wondering what that's about."
-    return lowers[0] in {"i", "i'm", "i'd"} and (
-        any(w in window for w in ("wonder", "wondering", "wondered", "curious"))
-        or (("interested" in window or bool({"like", "love"} & set(window) and {"'d", "would"} & set(window)))
-            and any(w in window for w in ("know", "hear", "understand")))
-    )
-
-
-#: what someone says they want to know, in a wh-cleft: "What I'm curious about is…", "What I'd like to understand is…".
-_INTEREST_WORDS = frozenset({"know", "understand", "hear", "interested", "curious", "wonder", "wondering", "learn"})
-
-
-def _cleft_of_interest(lowers: list[str]) -> bool:
-    """A wh-cleft that asks by saying what the speaker wants to know, then names it with a wh-clause:
-    "What I'd really like to know is how the order got mixed up" (not "What I can do is refund you")."""
-    if "is" not in lowers[2:]:
-        return False
-    copula = lowers.index("is", 2)
-    return bool(_INTEREST_WORDS & set(lowers[1:copula])) and any(w in WH_WORDS for w in lowers[copula + 1 : copula + 3])
-
-
-_CHOICE_NEXT = frozenset({"would", "do", "does", "will", "is", "one", "of", "option", "suits", "works", "sounds"})
-_PREFERENCE = frozenset({"prefer", "rather", "suit", "suits", "better", "best", "work", "works", "like", "want", "sound", "sounds"})
-
-
-def _asks_to_choose(lowers: list[str]) -> bool:
-    """'Which would you prefer?', 'Which one works best for you?': a choice between the options just offered, an
-    either/or question with the options left unsaid (not 'Which flight were you on?', which asks for a fact)."""
-    words = [w for w in lowers if w.isalpha()]
-    return (len(words) <= 10 and words[:1] == ["which"] and len(words) > 1 and words[1] in _CHOICE_NEXT
-            and bool(_PREFERENCE & set(words)))
-
-
-def _embedded_wh(lowers: list[str]) -> bool:
-    """A wh-clause inside the question: 'Can I ask you what you like about it?'."""
-    return any(w in WH_WORDS for w in lowers[2:-1])
-
-
 def _inverted(words: Sequence[Token]) -> bool:
     """An auxiliary followed by its subject: 'did you', 'is it', 'can we'."""
     if len(words) < 2:
         return False
     first, second = words[0], words[1]
-    if first.pos_ == "VERB" and first.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in first.children):
+    if first.pos_ == "VERB" and not any(
+            c.dep_ in {"nsubj", "nsubjpass", "expl"} and c.i > first.i for c in first.children):
         return False  # the main verb of an imperative, not an auxiliary: "Have a nice day!", "Have a seat"
     return second.pos_ in {"PRON", "PROPN", "NOUN", "DET", "NUM"} or second.lower_ in {"there", "that", "this", "everything", "anything", "anyone"}
 
@@ -411,62 +342,53 @@ def _relative_clause_statement(words: Sequence[Token]) -> bool:
     return (len(lowers) > 2 and lowers[1] in {"i", "we"} and "is" in lowers[2:6]) or any(w.dep_ == "csubj" for w in words)
 
 
-REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell",
-                 "describing", "explaining", "sharing", "repeating", "telling")
-
-
-def _tell_request(lowers: list[str]) -> bool:
-    """'can you tell me', 'could you describe', 'tell me about', 'walk me through', 'can I ask what', 'let me know how'.
-
-    'Did he tell you what to expect?', 'Is it okay if I share that?' and 'Do you know how to take it?' ask whether,
-    not for an account; 'Do you have any idea why?' asks for the customer's view.
-    """
-    window = lowers[:6]
-    wh_inside = _embedded_wh(lowers)
-    return any(_addressed(lowers, v) for v in REQUEST_VERBS if v in window) or (
-        "ask" in window and wh_inside) or ("let" in window and "know" in window and wh_inside) or (
-        any(w in window for w in ("idea", "ideas", "thoughts")) and wh_inside) or (
-        "walk" in window and "through" in lowers
-    ) or ("talk" in window and ("through" in lowers or _follows(lowers, "talk", ("to", "me", "about")))) or (
-        any("more" in lowers[lowers.index(v) + 1 : lowers.index(v) + 4] for v in ("say", "talk") if v in window)
-    ) or ("help" in window and "understand" in lowers)
-
-
-def _follows(lowers: list[str], word: str, after: tuple[str, ...]) -> bool:
-    """The words right after the first 'word' are 'after': 'talk to me about'."""
-    at = lowers.index(word) + 1
-    return tuple(lowers[at : at + len(after)]) == after
-
-
-def _addressed(lowers: list[str], verb: str) -> bool:
-    """The listener is asked to do it: 'Tell me…', 'Can you describe…', 'Please explain…', 'Would you mind telling me…'
-    (not 'Did he tell you…')."""
-    at = lowers.index(verb)
-    return at == 0 or lowers[at - 1] in {"you", "please", "u", "ya", "mind"}
-
-
 def _open_form(lowers: list[str], words: Sequence[Token], either_or: bool, asked_via_request: bool = False) -> QuestionForm:
-    if either_or and not asked_via_request and lowers[0] in {"which", "what"} and len(lowers) < 14:
+    if either_or and not asked_via_request and lowers[0] in WH_WORDS and len(lowers) < 20:
         return QuestionForm(is_question=True, open=False, either_or=True)
     wh = next((w for w in lowers if w in WH_WORDS), "")
-    after = lowers[lowers.index(wh) + 1 : lowers.index(wh) + 3] if wh else []
     wishes = "would" in lowers and ("like" in lowers or "want" in lowers or "need" in lowers)
-    high_gain = bool(set(lowers) & HIGH_GAIN_WORDS) or wh == "why" or wishes
-    short = len([w for w in lowers if w.isalpha()]) <= SHORT_FACTUAL_WORDS
-    # A count, a frequency or a duration is factual however long the question: "How many times has it happened since Monday?"
-    factual = wh == "how" and after[:1] in (["many"], ["often"], ["long"])
-    if short and (not asked_via_request or wh):
-        if wh in FACTUAL_WH or (wh == "how" and after[:1] and after[0] in HOW_FACTUAL):
-            factual = True
-        elif wh == "what":
-            # The thing asked for: a noun just after "what", or what the question is about ("What's your partner's name?").
-            after_wh = words[lowers.index(wh) + 1 : lowers.index(wh) + 5]
-            nouns = [w.lemma_.lower() for w in after_wh if w.pos_ in {"NOUN", "PROPN"}]
-            nouns += [w.lemma_.lower() for w in words if w.pos_ == "NOUN" and w.dep_ in {"nsubj", "attr"}]
-            factual = any(n in FACT_NOUNS for n in nouns)
-    if factual and wh in {"which", "when"} and high_gain:
-        factual = False
-    if factual and high_gain:
-        high_gain = not factual
+    weighs = set(lowers) & _WORDS.high_gain_words
+    high_gain = bool(weighs) or wh == "why" or wishes
+    factual = _asks_one_fact(lowers, words, wh, asked_via_request)
+    if factual and high_gain and (wh == "which" or (wh in FACTUAL_WH | {"how"} and weighs - _WORDS.wishing_words)):
+        factual = False  # "When did you first feel worried?", "Which part matters most to you?" ask them to weigh it
     return QuestionForm(is_question=True, open=True, factual=factual, high_gain=high_gain and not factual,
                         request=asked_via_request and not wh)
+
+
+def _asks_one_fact(lowers: list[str], words: Sequence[Token], wh: str, asked_via_request: bool) -> bool:
+    """A wh-question for one specific fact: a time, a place, a person, a measure, or the thing a noun names."""
+    if not wh or (asked_via_request and not _short(lowers)):
+        return False  # "I'm wondering where you're at with all this" asks for an account
+    at = lowers.index(wh)
+    after = lowers[at + 1 : at + 3]
+    if wh in FACTUAL_WH - {"which"}:
+        return True  # "When were you hoping to pick it up?", "Where did you leave it?", "Who did you speak to?"
+    if wh == "how":
+        measured = after[:1] and after[0] in _WORDS.how_factual
+        return bool(measured and (after[0] in {"many", "often", "long"} or _short(lowers)))
+    asked = _asked_noun(words[at])
+    if asked is not None:  # "What colour is it?", "Which branch did you use?", "What time would suit you tomorrow?"
+        named = {asked.lemma_.lower(), asked.lower_}
+        return not named & _WORDS.account_nouns and (_short(lowers) or bool(named & _WORDS.fact_nouns))
+    if wh != "what":
+        return wh == "which" and _short(lowers)
+    # What the question is about ("What's your partner's name?", "What's the nearest exit or junction number?"), or,
+    # in a short one, a noun just after "what" (not one in a phrase beside it: "What changed on the account?")
+    about = [w.lemma_.lower() for w in words if w.pos_ == "NOUN" and (
+        w.dep_ in {"nsubj", "attr"} or (w.dep_ == "conj" and w.head.dep_ in {"nsubj", "attr"}))]
+    near = [w.lemma_.lower() for w in words[at + 1 : at + 5] if w.pos_ in {"NOUN", "PROPN"} and w.dep_ != "pobj"]
+    copula = words[at].head.lemma_ == "be"
+    return any(n in _WORDS.fact_nouns for n in about if copula or _short(lowers)) or (
+        _short(lowers) and any(n in _WORDS.fact_nouns for n in near))
+
+
+def _asked_noun(wh: Token) -> Token | None:
+    """The noun a 'what' or 'which' determines: 'what colour', 'which branch's drop box' -> colour, branch."""
+    if wh.dep_ == "det" and wh.head.pos_ in {"NOUN", "PROPN"} and wh.head.i > wh.i:
+        return wh.head
+    return None
+
+
+def _short(lowers: list[str]) -> bool:
+    return len([w for w in lowers if w.isalpha()]) <= SHORT_FACTUAL_WORDS
