@@ -1,4 +1,4 @@
-"""Wording rules as spaCy token patterns kept as data (bot.language.patterns, data/language/wording.yml)."""
+"""Wording rules as spaCy token patterns kept as data (bot.language.patterns, data/language/wording.yml, offers.yml)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.language import understand
-from bot.language.patterns import load_rules, wording, wording_rules
+from bot.language.patterns import load_rules, offer_rules, wording, wording_rules
 
 pytestmark = pytest.mark.models
 
@@ -17,7 +17,7 @@ def _has(rule: str, text: str) -> bool:
 
 
 def test_the_rule_files_load_and_an_unknown_rule_is_an_error() -> None:
-    assert "reflective_frame" in wording_rules().names
+    assert "reflective_frame" in wording_rules().names and "leading_modal" in offer_rules().names
     with pytest.raises(KeyError):
         _has("no_such_rule", "Hello.")
 

@@ -1,4 +1,4 @@
-"""Wording rules as spaCy token patterns, kept as data (data/language/wording.yml), each file built once.
+"""Wording rules as spaCy token patterns, kept as data (data/language/wording.yml, offers.yml), each file built once.
 
 A rule is one named set of patterns. A pattern is a spaCy Matcher token pattern
 (https://spacy.io/usage/rule-based-matching), or a phrase, matched word by word on its lower-case form
@@ -169,6 +169,12 @@ def load_rules(path: Path) -> Rules:
 def wording_rules() -> Rules:
     """The detector's wording rules (data/language/wording.yml), built once."""
     return load_rules(DATA / "wording.yml")
+
+
+@lru_cache(maxsize=1)
+def offer_rules() -> Rules:
+    """The words by which an offer is said back (data/language/offers.yml), built once."""
+    return load_rules(DATA / "offers.yml")
 
 
 @lru_cache(maxsize=512)
