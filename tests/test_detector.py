@@ -263,10 +263,11 @@ def test_a_murmur_restates_nothing(detector) -> None:  # type: ignore[no-untyped
 
 
 def test_a_you_know_filler_is_not_a_restating_frame() -> None:
-    from bot.skills.restating import _REFLECTIVE_FRAME
+    from bot.language import understand
+    from bot.skills.restating import reflective_frame
 
-    assert not _REFLECTIVE_FRAME.search("You know, it halves the risk of a fall.")
-    assert _REFLECTIVE_FRAME.search("You know what you need to do, it's finding the time.")
+    assert not reflective_frame(understand("You know, it halves the risk of a fall.").sentences[0].span)
+    assert reflective_frame(understand("You know what you need to do, it's finding the time.").sentences[0].span)
 
 
 @pytest.mark.parametrize("text", [

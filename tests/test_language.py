@@ -27,6 +27,17 @@ def test_an_offer_becomes_what_the_customer_would_repeat() -> None:
     assert as_customer_clause("Let me pack it to take away for you") == "pack it to take away for me"
 
 
+@pytest.mark.parametrize(("offer", "clause"), [
+    ("And I'll refund you.", "refund me"),  # the offer after a joining word
+    ("Okay. I'll pass it up to billing.", "pass it up to billing"),
+    ("I can also get a cool bag couriered to you today.", "get a cool bag couriered to me today"),
+    ("I’d be happy to swap it for you.", "swap it for me"),  # the trainee's own curly apostrophe
+    ("Here's what I can do", ""),  # a frame and nothing offered
+])
+def test_the_frame_before_an_offer_is_left_out(offer: str, clause: str) -> None:
+    assert as_customer_clause(offer) == clause
+
+
 def test_sentence_case() -> None:
     assert sentence_case('fine, yes. remake my coffee. "it will be ready".') == 'Fine, yes. Remake my coffee. "It will be ready".'
 

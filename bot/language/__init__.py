@@ -7,9 +7,10 @@
     swap_person(text | analysis) -> the same words from the other side ("you" ⇄ "I")
     describe_offer(text | sentence) -> an offer's clause as the customer says it back, its options, time, refusal
 
-The spaCy model loads once per process (bot.language.parse.nlp); the word lists it matches live in
-data/language/ (feelings.yml, times.yml). `Analysis.features()` gives the numbers a learned
-per-label classifier can take beside sentence embeddings.
+The spaCy model loads once per process (bot.language.parse.nlp); the word lists and patterns it matches live in
+data/language/ (feelings.yml, times.yml, durations.yml, promises.yml, and the wording rules of wording.yml and
+offers.yml, read by bot.language.patterns). `Analysis.features()` gives the numbers a learned per-label
+classifier can take beside sentence embeddings.
 """
 
 from __future__ import annotations

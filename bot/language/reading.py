@@ -311,17 +311,10 @@ def _holder(token: Any) -> Any | None:
     return None
 
 
-
-def without_declined_promises(span: Any) -> str:
-    """A sentence's text without the promise verbs it declines ("I can't guarantee…", "I don't want to promise…",
-    "rather be honest than promise…"): what is left is what it promises."""
-    text = span.text
-    offset = span.start_char
-    for token in reversed(list(span)):
-        if token.lemma_.lower() in promise_verbs() and token.pos_ == "VERB" and _declined(token):
-            at = token.idx - offset
-            text = text[:at] + " " * len(token.text) + text[at + len(token.text) :]
-    return text
+def declined_promises(span: Any) -> frozenset[int]:
+    """The promise verbs a sentence declines ("I can't guarantee…", "I don't want to promise…", "rather be honest
+    than promise…"), as token indices in its doc: the words left are what it promises."""
+    return frozenset(t.i for t in span if t.lemma_.lower() in promise_verbs() and t.pos_ == "VERB" and _declined(t))
 
 
 def _declined(verb: Any) -> bool:

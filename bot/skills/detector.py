@@ -223,8 +223,6 @@ class SkillDetector:
 
     def _sentence(self, sentence: Sentence, vector: np.ndarray, shape: float, index: int, said: Heard, original: str,
                   sims: dict[str, float]) -> list[Detection]:
-        sent = sentence.span
-        text = said_text(sent)
         form = sentence.question
         labels: dict[str, float] = {label: 0.9 for label in form.labels}
         none_sim = sims.get("none", 0.0)
@@ -236,7 +234,7 @@ class SkillDetector:
         if form.choosing:
             labels["seek_agreement"] = max(labels.get("seek_agreement", 0), 0.75)  # picking an option agrees on a course
         # Grammar and wording that the examples alone can miss or over-match.
-        apply_wording(labels, sentence, text, index, sims)
+        apply_wording(labels, sentence, index, sims)
         if said.messages:
             self._restating(labels, sentence, vector, shape, said)
         evidence, start, end = span_of(original, sentence)
@@ -245,9 +243,9 @@ class SkillDetector:
 
     def _restating(self, labels: dict[str, float], sentence: Sentence, vector: np.ndarray, shape: float, said: Heard) -> None:
         """Restating the customer's feeling or facts, judged against what they said."""
-        sent, form, text = sentence.span, sentence.question, said_text(sentence.span)
+        sent, form = sentence.span, sentence.question
         about = about_the_customer(sent, form)
-        if about and not offers(sentence, text):
+        if about and not offers(sentence):
             labels.pop("offer_options", None)  # "So you paid on the 3rd…" reads like an offer only to the similarity
         feeling = restates_feeling(sentence, said, about)
         if feeling:

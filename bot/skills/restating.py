@@ -6,7 +6,6 @@ feelings they named or showed, and one meaning vector per message said from the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,17 +14,8 @@ import numpy as np
 
 from bot.language import Analysis, Sentence, known_feeling
 from bot.language.parse import feeling_words, lexicon
+from bot.language.patterns import wording
 from bot.language.questions import AUX_START, LEADING_FILLERS
-
-_CUSTOMER_REF = re.compile(r"\b(you|your|you're|you’re|youre|u|ur|that must|must be|sounds|sound|i can see|i can imagine|i can hear|i can tell|understandabl[ey]|of course you|no wonder|(it's|that's|that is|it is|how) (so |really |very |pretty |quite |incredibly |such an? )?(understandable|\w+ing|\w+ed))\b", re.I)
-_REFLECTIVE_FRAME = re.compile(
-    r"^\W*(?:(?:so|ok(?:ay)?|right|all right|alright|yeah|yes|mm+(?:-hmm)?|and|well|now|then|again|also|just|great|i guess|i think|i see)\W+)*"
-    r"(it sounds|sounds like|it sounds as (?:though|if)|i know (?:that )?you|it seems|seems like|it's like|it feels like|you sound|you seem|i hear|i'?m hearing|what i'?m hearing|"
-    r"i get (a|the) (sense|feeling|impression)|i'?m (getting|picking up|sensing)|i can (hear|see|tell|imagine)|i imagine|"
-    r"i remember you|you mentioned|you said|you told me|where you said|i sense|if i('ve| have)? (got|understand|understood)|just to (check|confirm|make sure)|let me make sure|"
-    r"to (recap|summari[sz]e)|so you|you('re| are| were|'ve| have| had|'d| feel| felt| think| thought| want| wanted| need| needed| know(?!,)| said| mean| like| don't| didn't| can't| couldn't| got| get| find| found| see| saw| ordered| paid| waited| booked|r)\b)",
-    re.IGNORECASE,
-)
 
 #: feelings a restatement can name to a complaint that names none.
 COMPLAINT_FEELINGS = lexicon().fits_complaint
@@ -105,9 +95,8 @@ def restates_feeling(sentence: Sentence, said: Heard, about: bool) -> float | No
     form = sentence.question
     if form.is_question and form.open:
         return None
-    text = said_text(sentence.span)
-    theirs = [f for f in sentence.feelings if not f.negated and (
-        f.whose == "listener" or (f.whose == "situation" and (about or _CUSTOMER_REF.search(text) or _exclaims(sentence))))]
+    theirs = [f for f in sentence.feelings if not f.negated and (f.whose == "listener" or (
+        f.whose == "situation" and (about or wording(sentence.span).has("customer_ref") or _exclaims(sentence))))]
     named = {f.family for f in theirs}
     if not named:
         return None
@@ -191,9 +180,15 @@ def about_the_customer(sent: Any, form: Any) -> bool:
     """A statement about the customer ('So you ordered...', 'It sounds like you're...'), not advice or a question."""
     if form.is_question and (form.open or not said_text(sent).rstrip().endswith("?")):
         return False
-    if not _REFLECTIVE_FRAME.search(said_text(sent)):
+    if not reflective_frame(sent):
         return False  # "Did you pay by card?" asks; "So you paid by card?" checks back
     return not advises(sent)
+
+
+def reflective_frame(sent: Any) -> bool:
+    """Whether a sentence opens as a statement about the customer: "It sounds like…", "So you…", "You mentioned…"
+    (data/language/wording.yml: `reflective_frame`), not the filler "You know, …"."""
+    return wording(sent).has("reflective_frame")
 
 
 def plain_statement(sent: Any, form: Any) -> bool:
