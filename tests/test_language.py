@@ -117,6 +117,8 @@ def test_a_request_or_question_for_one_fact_is_factual_whatever_its_shape(text: 
     ("What's the nearest exit or junction number you can see?", "factual"),
     ("Can I get you a glass of water while you wait?", "closed"),
     ("Tell me more about the times it cut out.", "prompt"),
+    ("What problems have you had with the new router since it went in?", "open"),  # account_nouns: an account
+    ("What's been going on with the heating this week?", "open"),
 ])
 def test_yes_no_either_or_and_open_by_what_the_answer_is(text: str, form: str) -> None:
     assert understand(text).sentences[-1].question.form == form
@@ -125,6 +127,8 @@ def test_yes_no_either_or_and_open_by_what_the_answer_is(text: str, form: str) -
 def test_after_options_what_would_suit_you_asks_to_choose() -> None:
     analysis = understand("I can send a courier today or you can collect it tomorrow. What would suit you best?")
     assert analysis.sentences[-1].question.choosing and analysis.sentences[-1].question.labels == ["closed_question"]
+    no_options = understand("So it's the wrong logo, instead of ours. What would help you most here?").sentences[-1].question
+    assert no_options.open and not no_options.choosing
     alone = understand("What would suit you best?").sentences[-1].question
     assert alone.open and not alone.choosing
 
@@ -142,6 +146,8 @@ def test_relative_clauses_conditions_farewells_and_exclamations_ask_nothing(text
 def test_words_said_back_in_disbelief_before_a_reaction_ask_nothing_but_a_plain_check_still_asks() -> None:
     echo = understand("Six hours on hold? That must have been maddening.")
     assert not echo.sentences[0].question.is_question
+    exclaimed = understand("Cracked right out of the box? What a letdown.")
+    assert not exclaimed.sentences[0].question.is_question
     check = understand("Six hours on hold? Let me look at the call log.")
     assert check.sentences[0].question.labels == ["closed_question"]
 

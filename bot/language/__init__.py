@@ -26,7 +26,7 @@ from bot.language.durations import minutes_named
 from bot.language.offers import alternatives, as_customer_clause, gist
 from bot.language.parse import matchers, nlp
 from bot.language.person import swap_doc
-from bot.language.questions import AUX_START, WH_WORDS, QuestionForm, choosing_after_options, question_form
+from bot.language.questions import AUX_START, WH_WORDS, QuestionForm, choosing_after_options, exclaims, question_form
 from bot.language.reading import Clause, Feeling, Mention, clauses, feelings, mentions, pattern_mentions
 from bot.language.text import first_upper, mid_sentence, sentence_case, tidy
 
@@ -169,8 +169,9 @@ def _choosing(sentences: list[Sentence]) -> list[Sentence]:
     nothing."""
     out: list[Sentence] = []
     for index, sentence in enumerate(sentences):
-        offered = any(t.lower_ in {"or", "either", "alternatively"} for s in out for t in s.span)
-        form = choosing_after_options(sentence.question, list(sentence.span)) if offered else sentence.question
+        form = sentence.question
+        if form.open and not form.factual and any(len(alternatives(s.text)) > 1 for s in out):
+            form = choosing_after_options(form, list(sentence.span))
         if _echo_before_reaction(sentence, sentences[index + 1 : index + 2]):
             form = QuestionForm(is_question=False)
         out.append(sentence if form is sentence.question else dataclasses.replace(sentence, question=form))
@@ -189,10 +190,10 @@ def _echo_before_reaction(sentence: Sentence, after: Sequence[Sentence]) -> bool
         return False  # "Did it arrive?", "Is it the blue one?" ask
     reaction = after[0]
     said = [t for t in reaction.span if not t.is_punct]
-    lowers = [t.lower_ for t in said]
-    judged = bool(said) and lowers[0] in {"that", "this", "it"} and any(
-        t.dep_ == "acomp" or (t.dep_ == "ROOT" and t.tag_ in {"JJ", "VBG"}) for t in said)  # "That must have been maddening."
-    return bool(reaction.feelings) or judged or lowers[:2] in (["what", "a"], ["no", "wonder"])
+    # "That must have been maddening.", "That's brutal.": what was said back, judged
+    judged = bool(said) and said[0].lower_ in {"that", "this", "it"} and any(
+        t.dep_ == "acomp" or (t.dep_ == "ROOT" and t.tag_ in {"JJ", "VBG"}) for t in said)
+    return bool(reaction.feelings) or judged or exclaims(list(reaction.span))
 
 
 def _split_questions(sent: Any) -> list[Any]:

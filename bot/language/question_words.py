@@ -19,6 +19,8 @@ class Token(Protocol):
 
     text: str
     lower_: str
+    #: the word it stands for: "you" for "u" (data/language/chat_spellings.yml), else the lower-case form
+    norm_: str
     lemma_: str
     pos_: str
     tag_: str

@@ -23,7 +23,7 @@ LEADING_FILLERS = _WORDS.leading_fillers
 SHORT_FACTUAL_WORDS = 8
 #: where a question can list the options it asks the customer to choose between: "What would you like, tea or coffee?"
 _BREAKS = frozenset({",", "-", "–", "—", ":", ";"})
-__all__ = ["AUX_START", "LEADING_FILLERS", "WH_WORDS", "QuestionForm", "Token", "choosing_after_options", "question_form"]
+__all__ = ["AUX_START", "LEADING_FILLERS", "WH_WORDS", "QuestionForm", "Token", "choosing_after_options", "exclaims", "question_form"]
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,13 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     )
     if lowers[0] in WH_WORDS:
         return _wh_form(tokens, words, marked, either_or)
-    if lowers[0] in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"} \
-            and not tell_request(lowers):  # "Any idea what changed?" asks for an account
+    if lowers[0] in {"any", "anything", "anyone", "anybody", "something"} and marked and words[0].dep_ not in {"nsubj", "nsubjpass"}:
+        if tell_request(lowers):
+            return _open_form(lowers, words, either_or, asked_via_request=True)  # "Any idea what changed?" asks for an account
         # "Anything else?", "Any other concerns?": yes/no questions (skills.md: "Anything else I can help with?" is
         # closed_question + bridge); not "Something's changed, yeah?", where it is a statement's subject
         return QuestionForm(is_question=True, open=False)
-    if (wonders(lowers) or tell_request(lowers)) and lowers[0] in {"any", "anything"} | _WORDS.interest_words | {"i", "i'm", "i'd"} \
-            and any(w in WH_WORDS for w in lowers[1:-1]):
+    if wonders(lowers) and any(w in WH_WORDS for w in lowers[1:-1]):
         return _open_form(lowers, words, either_or, asked_via_request=True)  # "I wonder what you think about that."
     asked_for = requested(words)
     if asked_for:  # "Could you read me the policy number?", "Kindly share the PNR", "Can you send me a screenshot?"
@@ -170,7 +170,7 @@ def _wh_form(tokens: Sequence[Token], words: Sequence[Token], marked: bool, eith
         return NOT_A_QUESTION  # "When it arrived, it was broken.", "…, which you'd know if you'd read them"
     if first == "what" and second in {"if"} and not marked:
         return NOT_A_QUESTION
-    if first in {"how", "what"} and not marked and (second in {"a", "an"} or not _asks(words) or _exclaims(words)):
+    if not marked and (exclaims(words) or not _asks(words)):
         return NOT_A_QUESTION  # exclamations: "What a day!", "Ugh, how maddening."
     if _asks_to_choose(lowers):
         return QuestionForm(is_question=True, open=False, either_or=True, choosing=True)
@@ -201,8 +201,8 @@ def _request_or_yes_no(tokens: Sequence[Token], words: Sequence[Token], marked: 
         return QuestionForm(is_question=True, open=False, either_or=either_or)
     if request and first in TELL_VERBS | {"please", "let"}:
         return _open_form(lowers, words, False, asked_via_request=True)
-    if (marked or lowers[-1] in {"please", "pls", "plz"} or (tokens[-1].is_punct and lowers[-2:-1] == ["please"])) \
-            and fact_fragment(words):
+    said = [w for w in words if not w.is_punct]
+    if (marked or (said and said[-1].norm_ == "please")) and fact_fragment(words):
         return QuestionForm(is_question=True, open=True, factual=True)  # "And your postcode?", "Postcode, please."
     if marked:
         # Declarative question ("You got a latte?") or fragment ("Refund or replacement?").
@@ -213,9 +213,14 @@ def _request_or_yes_no(tokens: Sequence[Token], words: Sequence[Token], marked: 
     return NOT_A_QUESTION
 
 
-def _exclaims(words: Sequence[Token]) -> bool:
-    """'How infuriating.', 'How very kind!': 'how' and one describing word, with no subject, exclaims."""
-    content = [w for w in words if not w.is_punct]
+def exclaims(tokens: Sequence[Token]) -> bool:
+    """An exclamation, not a question: 'What a day!', 'What a letdown.', 'How infuriating.', 'How very kind!' ('what
+    a' and a noun, or 'how' and a describing word, with no subject)."""
+    content = [w for w in _content(tokens) if not w.is_punct]
+    if not content or content[0].lower_ not in {"how", "what"}:
+        return False
+    if content[0].lower_ == "what":
+        return len(content) > 1 and content[1].lower_ in {"a", "an"}
     return len(content) <= 3 and not any(w.dep_ in {"nsubj", "nsubjpass", "expl"} for w in content)
 
 

@@ -13,7 +13,8 @@ TELL_VERBS = frozenset({"tell", "describe", "explain", "walk", "talk", "share", 
 REQUEST_VERBS = ("describe", "explain", "elaborate", "expand", "share", "repeat", "tell",
                  "describing", "explaining", "sharing", "repeating", "telling")
 _MODALS = frozenset({"can", "could", "may", "would", "will"})
-_LISTENER = frozenset({"you", "u", "ya"})
+#: the listener and the speaker as subjects, by the words' NORM ("u" and "ya" read as "you": chat_spellings.yml).
+_LISTENER = frozenset({"you"})
 _SPEAKER = frozenset({"i", "we"})
 _WORDS = question_words()
 
@@ -25,15 +26,16 @@ def requested(words: Sequence[Token]) -> str:
     lowers = [w.lower_ for w in words[:10]]
     if len(lowers) < 2 or embedded_wh(lowers):
         return ""
+    norms = [w.norm_ for w in words[:10]]
     if words[0].lemma_.lower() in _WORDS.prompt_verbs and words[0].tag_ in {"VB", "VBP", "NN", "NNP"}:
         return _what_is_asked(words[0], informational=True)  # "send me ur postcode", "Kindly share the PNR"
     modal = next((i for i, w in enumerate(lowers[:3]) if w in _MODALS), None)
     if modal is None or modal + 1 >= len(lowers):
         return ""
     # "Could you read me…", "Reckon you could send me…": the subject after the modal, or before it
-    subject = lowers[modal + 1] if modal == 0 or lowers[modal - 1] not in _LISTENER | _SPEAKER else lowers[modal - 1]
-    if subject == lowers[modal - 1] and modal > 0:
-        modal -= 1
+    subject = norms[modal + 1]
+    if modal > 0 and norms[modal - 1] in _LISTENER | _SPEAKER:
+        subject, modal = norms[modal - 1], modal - 1
     wanted = _WORDS.prompt_verbs if subject in _LISTENER else _WORDS.taking_verbs if subject in _SPEAKER else frozenset()
     for verb in words[modal + 2 : modal + 5]:
         if verb.pos_ in {"VERB", "AUX"} and verb.lemma_.lower() in wanted:
@@ -44,7 +46,7 @@ def requested(words: Sequence[Token]) -> str:
 def _what_is_asked(verb: Token, informational: bool) -> str:
     """The verb's object decides: a fact noun asks for a fact; a thing to look at, when the listener gives it."""
     children = list(verb.children)
-    if any(c.dep_ == "dative" and c.lower_ in _LISTENER for c in children):
+    if any(c.dep_ == "dative" and c.norm_ in _LISTENER for c in children):
         return ""  # "Can I get you a drink?" offers
     objects = [c for c in children if c.dep_ in {"dobj", "attr"} and c.pos_ in {"NOUN", "PROPN", "NUM"}]
     # the object with the nouns that modify it ("ur postcode pls": the parser can take "postcode" for a modifier)
@@ -58,7 +60,7 @@ def _what_is_asked(verb: Token, informational: bool) -> str:
 def fact_fragment(words: Sequence[Token]) -> bool:
     """A question without a verb that names one of the listener's facts: "And your postcode?", "Name for the
     waitlist?", "Name and date of birth?"."""
-    content = [w for w in words if not w.is_punct and w.lower_ not in {"please", "pls", "plz"}]
+    content = [w for w in words if not w.is_punct and w.norm_ != "please"]
     if not content or len(content) > 6 or "or" in {w.lower_ for w in content}:
         return False
     if content[0].lemma_.lower() in _WORDS.fragment_facts and not any(w.dep_ in {"nsubj", "nsubjpass"} for w in content):
