@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
 from bot.scoring.scorecard import TurnRecord, scorecard
 from bot.scoring.suggestions import MISSED_ADVICE, PENALTY_ADVICE
-from bot.skills.labels import LABELS, SKILLS, STAGES, rubric, scored_skills
+from bot.skills.labels import LABELS, SKILLS, STAGES, Details, rubric, scored_skills
 from tests.conftest import det
 from tests.test_engine import SKILLED
 
@@ -60,7 +62,8 @@ def test_skilled_trainee_scores_well_above_careless_trainee(cafe: Scenario) -> N
     bad_card = scorecard(cafe, bad_turns, bad.outcome or "ended_by_trainee", bad.nps)
     assert good_card["overall"] >= bad_card["overall"] + 30
     stages = good_card["stages"].values()
-    assert good_card["overall"] == round(100 * sum(s["score"] for s in stages) / sum(s["max"] for s in stages))
+    assert good_card["overall"] == round(100 * (sum(s["score"] for s in stages) - good_card["penalties"]["points"])
+                                         / sum(s["max"] for s in stages))
     assert good_card["nps"]["category"] in ("promoter", "passive")
 
 
@@ -136,3 +139,23 @@ def test_thanks_in_the_greeting_is_not_the_keeping_stage_thank_you(cafe: Scenari
     card = scorecard(cafe, turns, "ended_by_trainee", state.nps)
     assert card["skills"]["thank"]["points"] == 0
     assert card["stages"]["receiving"]["score"] == 15
+
+
+def test_penalties_cost_the_whole_score_not_only_their_stage(cafe: Scenario) -> None:
+    # Two brush-offs in Understanding, where nothing was earned: they still cost the session, as a coach counts them.
+    hello, jab, shrug = "Hello, welcome in.", "Calm down.", "Not my problem."
+    turns, state = record(cafe, "patient", [(hello, [det("greet_acknowledge", hello)]), (jab, [det("dismissive", jab)]),
+                                            (shrug, [det("dismissive", shrug)])])
+    card = scorecard(cafe, turns, "ended_by_trainee", state.nps)
+    assert card["stages"]["receiving"]["score"] == 15 and card["stages"]["understanding"]["score"] == 0
+    assert card["penalties"] == {"points": 20, "count": 2}
+    assert card["overall"] == 0  # 15 earned, 20 lost: never below zero
+
+
+def test_a_greeting_that_only_says_hello_earns_part_of_the_points(cafe: Scenario) -> None:
+    curt, warm = "Hi. Name?", "Hi, welcome in. What can I do for you?"
+    curt_greeting = replace(det("greet_acknowledge", "Hi."), details=Details(salutation_only=True))
+    turns, state = record(cafe, "patient", [(curt, [curt_greeting])])
+    assert scorecard(cafe, turns, "ended_by_trainee", state.nps)["stages"]["receiving"]["score"] == SKILLS["greet_acknowledge"].partial
+    turns, state = record(cafe, "patient", [(warm, [det("greet_acknowledge", warm)])])
+    assert scorecard(cafe, turns, "ended_by_trainee", state.nps)["stages"]["receiving"]["score"] == 15

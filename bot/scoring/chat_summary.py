@@ -12,7 +12,8 @@ from bot.scoring.moments import stored
 def chat_summary(card: dict[str, Any], scenario: Scenario) -> str:
     """The scorecard in a few lines of chat."""
     stages = ", ".join(f"{name.capitalize()} {s['score']}/{s['max']}" for name, s in card["stages"].items())
-    lines = [f"Scorecard: {card['overall']}/100 - {stages}."]
+    lost = (card.get("penalties") or {}).get("points", 0)
+    lines = [f"Scorecard: {card['overall']}/100 - {stages}" + (f", penalties -{lost}." if lost else ".")]
     nps = card.get("nps")
     if nps:
         lines.append(f"Asked how likely they are to recommend us, {scenario.persona.address_as} said {nps['score']}/10 ({nps['category']}).")

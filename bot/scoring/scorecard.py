@@ -12,7 +12,6 @@ from bot.scoring.moments import for_scorecard
 from bot.scoring.suggestions import suggest_for_missed, suggest_for_penalty
 from bot.skills.labels import SKILLS, STAGES, Detection, rubric, scored_skills
 
-LATE_GREETING_POINTS = 5
 WALK_OUT_PENALTY = 10
 
 
@@ -60,9 +59,12 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
     stages = {}
     for stage, scored in rubric().items():
         maximum = sum(s.points for s in scored if s.label not in unoffered)
-        total = sum(e["points"] for e in evidence if e["stage"] == stage)
-        stages[stage] = {"score": max(0, min(maximum, total)), "max": maximum}
+        credited = sum(e["points"] for e in evidence if e["stage"] == stage and e["points"] > 0)
+        stages[stage] = {"score": min(maximum, credited), "max": maximum}
     possible = sum(st["max"] for st in stages.values())
+    lost = [e for e in evidence if e["points"] < 0]
+    penalties = {"points": sum(-e["points"] for e in lost), "count": len(lost)}
+    earned_total = sum(st["score"] for st in stages.values())
 
     skills_out: dict[str, dict[str, Any]] = {}
     for skill, known in SKILLS.items():
@@ -76,8 +78,10 @@ def scorecard(scenario: Scenario, turns: Sequence[TurnRecord], outcome: str | No
     return {
         "scenario": scenario.id,
         # out of 100 over the skills the customer gave a chance for
-        "overall": round(100 * sum(st["score"] for st in stages.values()) / possible) if possible else 0,
+        # penalties (dismissive remarks, over-promises, a walk-out) cost the whole score, not only their stage's
+        "overall": max(0, round(100 * (earned_total - penalties["points"]) / possible)) if possible else 0,
         "stages": stages,
+        "penalties": penalties,
         "skills": skills_out,
         "evidence": evidence,
         "suggestions": suggestions,
@@ -107,8 +111,8 @@ def _credit(trainee: Sequence[TurnRecord]) -> tuple[list[dict[str, Any]], dict[s
             if any(_same_words(detection, bad) for bad in penalised):
                 continue  # the words that lost points earn none: "I promise it'll be there by Friday" is no expectation
             points = known.points if known.per_use is None else known.per_use
-            if skill == "greet_acknowledge" and position > 0:
-                points = LATE_GREETING_POINTS
+            if known.partial is not None and (position > 0 or (detection.details and detection.details.salutation_only)):
+                points = known.partial  # a greeting after the first line, or one that only says hello
             points = min(points, known.points - earned.get(skill, 0))
             if points > 0:
                 earned[skill] = earned.get(skill, 0) + points

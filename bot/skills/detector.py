@@ -22,7 +22,7 @@ import yaml
 from bot.language import Sentence, swap_person, understand_many
 from bot.skills.decisions import Message, decide, span_of
 from bot.skills.details import MEANING_LABELS, QUESTION_LABELS, details_of, source_of
-from bot.skills.labels import Detection
+from bot.skills.labels import Details, Detection
 from bot.skills.learned import LearnedDecisions, Reading, load_learned, read
 from bot.skills.reflection_form import ReflectionForm
 from bot.skills.restating import (
@@ -38,7 +38,7 @@ from bot.skills.restating import (
     restates_feeling,
     said_text,
 )
-from bot.skills.wording import apply_wording, offers
+from bot.skills.wording import apply_wording, greets_warmly, offers
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "greet_acknowledge": 0.62, "thank": 0.62, "bridge": 0.66, "check_satisfaction": 0.62,
@@ -128,7 +128,8 @@ class SkillDetector:
         """The skills in many messages at once (batched parsing and encoding); `felt` as for :meth:`detect`."""
         found, readings, messages = self.read_many(items, felt)
         probabilities = self.learned.probabilities(readings) if self.learned else [{} for _ in found]
-        return [decide(f, p, self.learned, m) for f, p, m in zip(found, probabilities, messages, strict=True)]
+        return [_greeting_weighed(decide(f, p, self.learned, m), m.sentences)
+                for f, p, m in zip(found, probabilities, messages, strict=True)]
 
     def read_many(self, items: Sequence[tuple[str, Context]], felt: Sequence[str] = ()) -> tuple[
             list[list[Detection]], list[Reading], list[Message]]:
@@ -260,6 +261,16 @@ class SkillDetector:
         elif feeling and (beside := facts_beside_feeling(sentence, said)):
             labels["restate_fact"] = beside
 
+
+
+def _greeting_weighed(found: list[Detection], sentences: Sequence[Sentence]) -> list[Detection]:
+    """A greeting marked when it only says hello ("Hi. Name?"): it welcomes no one and acknowledges nothing, so the
+    scorecard gives it the greeting's partial points (skills.md: a greeting that acknowledges)."""
+    labels = {d.label for d in found}
+    # saying back how they feel or what happened acknowledges them too ("Evening. Bit of a rotten end to a flight.")
+    if "greet_acknowledge" not in labels or {"restate_feeling", "restate_fact"} & labels or greets_warmly(sentences):
+        return found
+    return [replace(d, details=Details(salutation_only=True)) if d.label == "greet_acknowledge" else d for d in found]
 
 
 def _merge(found: Iterable[Detection]) -> list[Detection]:

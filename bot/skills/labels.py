@@ -26,6 +26,8 @@ class Skill:
     penalty: int | None = None
     #: the only stages of the visit in which it counts (empty: any stage).
     counts_only_in: frozenset[str] = frozenset()
+    #: what a weaker use earns instead of :attr:`points`: a greeting after the first line, or one that only says hello.
+    partial: int | None = None
 
 
 #: Keeping skills count only at the close of the visit: "thanks for waiting" in the greeting is receiving.
@@ -33,7 +35,7 @@ _CLOSE = frozenset({"helping", "keeping"})
 
 #: The registry, in the cycle's order; within a stage, the rubric's order.
 SKILLS: dict[str, Skill] = {s.label: s for s in (
-    Skill("greet_acknowledge", "receiving", "Greeting and acknowledging", points=15),
+    Skill("greet_acknowledge", "receiving", "Greeting and acknowledging", points=15, partial=5),
     Skill("open_question", "understanding", "Open-ended questions", points=10, per_use=5),
     Skill("factual_question", "understanding", "Factual questions"),
     Skill("high_gain_question", "understanding", "High-gain questions", points=5),
@@ -94,6 +96,8 @@ class Details:
     whose: str = ""
     #: the customer's facts (content words) a restatement says back.
     restated: tuple[str, ...] = ()
+    #: a greeting that is a salutation only ("Hi. Name?"): no welcome, no thanks or apology, no offer of help.
+    salutation_only: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Details:

@@ -24,6 +24,10 @@ from bot.skills.learned import FEATURES_VERSION, LabelModel, LearnedDecisions, R
 #: the strengths of the L2 penalty tried (scikit-learn's C: smaller is stronger).
 REGULARISATION: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0)
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
+#: cuts whose fold F1 is this close to the best count as equally good, and of those the most cautious addition wins:
+#: a skill credited for words that do not carry it ("Evening.", "Yes?") costs a coach's trust more than a miss, and
+#: F1 on the folds is flat over a range of cuts (probabilities of a strongly regularised model sit close together).
+F1_TOLERANCE = 0.01
 #: a label needs this many positive lines before it is learned at all.
 MIN_POSITIVES = 12
 #: a parse feature is kept when it occurs on at least this many lines.
@@ -94,11 +98,13 @@ def _predicted(states: np.ndarray, p: np.ndarray, keep: float, add: float) -> np
 
 def _best_cuts(y: np.ndarray, p: np.ndarray, states: np.ndarray) -> tuple[float, float, float]:
     """The two probability thresholds with the best F1 on the folds: to keep what the rules found by resemblance,
-    and (never lower) to add what they did not; and that F1. Of equal F1s, the more cautious additions win."""
+    and (never lower) to add what they did not; and the best F1 (whether the learned decision beats the rules is
+    judged by it). Of the cuts within F1_TOLERANCE of the best, the most cautious additions win."""
     scored = [(_f1(y, _predicted(states, p, keep, add)), add, keep)
               for keep in THRESHOLDS for add in THRESHOLDS if add >= keep]
-    f1, add, keep = max(scored, key=lambda s: (round(s[0], 4), s[1], -s[2]))
-    return float(keep), float(add), f1
+    best = max(s[0] for s in scored)
+    _, add, keep = max((s for s in scored if s[0] >= best - F1_TOLERANCE), key=lambda s: (s[1], -s[2], s[0]))
+    return float(keep), float(add), best
 
 
 def feature_names(readings: Sequence[Reading]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ alone misses or over-matches (bot.skills.detector combines them with that meanin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.language import Sentence
@@ -139,6 +140,13 @@ def apply_wording(labels: dict[str, float], sentence: Sentence, index: int, sims
         labels.pop("thank")
     _helping(labels, sentence, found)
     _dismissive_and_closing(labels, sentence, found, greets, sims)
+
+
+def greets_warmly(sentences: Sequence[Sentence]) -> bool:
+    """Whether a message's greeting does more than say hello: a welcome, an offer of help, thanks, an apology or an
+    acknowledged wait in any of its sentences (data/language/wording.yml's `welcomes` and its neighbours)."""
+    rules = ("welcomes", "acknowledges_wait", "thanks", "courteous")
+    return any(wording(s.span).has(rule) for s in sentences for rule in rules)
 
 
 def offers(sentence: Sentence) -> bool:
