@@ -14,7 +14,7 @@ from bot.language import understand
 from bot.skills.decisions import Message, constrained, constraints, decide
 from bot.skills.labels import LABELS, Detection
 from bot.skills.learned import EMBEDDING_SIZE, LabelModel, LearnedDecisions, Reading, row_of
-from bot.skills.learned_fit import LabelledLine, fit_learned
+from bot.skills.learned_fit import F1_TOLERANCE, LabelledLine, _best_cuts, fit_learned
 from tests.conftest import det
 
 
@@ -136,3 +136,18 @@ def test_the_fitted_decisions_are_current_and_their_detections_carry_evidence(de
     assert learned, "some detections are the learned decisions'"
     for text, detection in learned:
         assert text[detection.start:detection.end] == detection.span and 0 < detection.confidence <= 1
+
+
+def test_of_cuts_as_good_as_the_best_the_most_cautious_addition_wins() -> None:
+    # Ten positives the rules left open; the learned probabilities separate them from the negatives everywhere
+    # between 0.25 and 0.55, so every cut there has the same F1: the highest one is taken, and the F1 reported is
+    # the best (what decides whether the learned decision beats the rules).
+    y = np.array([True] * 10 + [False] * 30)
+    p = np.array([0.6] * 10 + [0.2] * 30)
+    states = np.array(["open"] * 40)
+    keep, add, f1 = _best_cuts(y, p, states)
+    assert f1 == 1.0 and add == pytest.approx(0.6) and keep <= add
+    # One positive lost above 0.45 costs more than the tolerance: the cautious cut stops below it.
+    p[0] = 0.45
+    keep, add, f1 = _best_cuts(y, p, states)
+    assert f1 == 1.0 and add == pytest.approx(0.45) and F1_TOLERANCE < 0.05
