@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.language.text import plain_sentences
+from bot.language.text import ECHO_WORDS, echoes, plain_sentences
 from bot.settings import PROJECT_ROOT
 from bot.skills.labels import SKILLS
 
@@ -28,8 +28,6 @@ TARGET_IN_BAND = 0.90
 HELD_OUT_WRITERS = frozenset({"p3", "p4"})
 #: how far above the careless trainee the excellent one must score, on every scenario.
 ORDER_GAP = 30
-#: A customer reply that repeats this many consecutive words of the trainee's line echoes it.
-ECHO_WORDS = 5
 ACKNOWLEDGEMENT = re.compile(r"^(yes|yeah|yep|no|okay|ok|alright|right|fine|sure|exactly|thanks|thank you|that's (right|correct)|"
                              r"i am|i do|you're welcome)\b", re.IGNORECASE)
 
@@ -66,14 +64,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-def echoed(trainee: str, reply: str, n: int = ECHO_WORDS) -> bool:
-    """True if the reply repeats n consecutive words of the trainee's line."""
-    said = _words(trainee)
-    grams = {tuple(said[i:i + n]) for i in range(len(said) - n + 1)}
-    heard = _words(reply)
-    return any(tuple(heard[i:i + n]) in grams for i in range(len(heard) - n + 1))
-
-
 def stacked_acknowledgements(reply: str) -> bool:
     """True if two or more short acknowledgements follow each other ("Yes, exactly. Thank you. That's correct.")."""
     sentences = plain_sentences(reply)
@@ -107,7 +97,7 @@ def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
                            wrongly=sorted(set(item.get("must_not_credit") or []) & touched))
     trainee = [t for t in played.turns if t.speaker == "trainee"]
     for turn, reply in zip(trainee, played.replies, strict=False):
-        if echoed(turn.text, reply.text):
+        if echoes(turn.text, reply.text):
             result.echoes.append((turn.text, reply.text))
         if stacked_acknowledgements(reply.text):
             result.stacked.append(reply.text)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.playtests import echoed, stacked_acknowledgements
+from bench.playtests import stacked_acknowledgements
+from bot.language.text import echoes
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
 from bot.scenarios.turn import composed
@@ -42,7 +43,7 @@ def test_an_offer_is_said_back_in_the_customers_words_not_echoed(cafe: Scenario)
     state, _ = play(cafe, "patient", SKILLED[:4])
     offer = "Right, here's what I can do: I'll make you a proper flat white now and bring the wrap out to you."
     _, reply = engine.step(cafe, state, offer, [det("offer_options", offer)])
-    assert "option_heard" in reply.reactions and not echoed(offer, reply.text)
+    assert "option_heard" in reply.reactions and not echoes(offer, reply.text)
     assert "flat white" in reply.text or "wrap" in reply.text
 
 
@@ -50,7 +51,7 @@ def test_an_expectation_is_answered_with_its_time(cafe: Scenario) -> None:
     state, _ = play(cafe, "patient", SKILLED[:4])
     text = "The flat white will be two or three minutes and the wrap five at the outside."
     state, reply = engine.step(cafe, state, text, [det("set_expectation", text)])
-    assert "two or three minutes" in reply.text.lower() and not echoed(text, reply.text)
+    assert "two or three minutes" in reply.text.lower() and not echoes(text, reply.text)
 
 
 def test_a_question_after_agreeing_is_still_answered(airline: Scenario) -> None:
@@ -120,7 +121,7 @@ def test_agreeing_to_a_plan_with_no_short_name_the_customer_does_not_say_the_tra
     offer = "card refund takes 3-5 working days, store credit u can use straight away"
     state, _ = engine.step(cafe, state, offer, [det("offer_options", offer), det("set_expectation", offer)])
     state, reply = engine.step(cafe, state, "ok?", [det("seek_agreement", "ok?"), det("closed_question", "ok?")])
-    assert state.agreed and "accept_plain" in reply.reactions and not echoed(offer, reply.text)
+    assert state.agreed and "accept_plain" in reply.reactions and not echoes(offer, reply.text)
 
 
 def test_one_weak_line_costs_less_patience_than_weak_lines_in_a_row(cafe: Scenario) -> None:
@@ -141,3 +142,12 @@ def test_a_follow_up_promised_inside_the_plan_is_not_taken_as_asking_to_agree(ca
     state, reply = engine.step(cafe, state, text, [det("offer_options", "I can remake your flat white now,"),
                                                    det("follow_up", "I'll text you when the wrap is ready.")])
     assert not state.agreed and state.stage == "helping" and "accept" not in reply.reactions
+
+
+def test_the_customer_picks_a_phrasing_that_does_not_parrot_the_trainee(cafe: Scenario) -> None:
+    # "If you can {offer}, …" after "I can refund the lunch order." would repeat five of the trainee's words
+    offer = "I can refund the lunch order."
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    for seed in range(12):
+        _, reply = engine.step(cafe, replace(state, seed=seed), offer, [det("offer_options", offer)])
+        assert "option_heard" in reply.reactions and "lunch order" in reply.text and not echoes(offer, reply.text)

@@ -420,3 +420,19 @@ def test_the_encoder_runs_on_the_threads_model_threads_names(monkeypatch: pytest
 def test_a_greeting_that_only_says_hello_is_marked(detector, text: str, only_hello: bool) -> None:  # type: ignore[no-untyped-def]
     greeting = next(d for d in detector.detect(text) if d.label == "greet_acknowledge")
     assert bool(greeting.details and greeting.details.salutation_only) is only_hello
+
+
+def test_an_expectation_as_soon_as_a_declared_over_promise_is_one(detector) -> None:  # type: ignore[no-untyped-def]
+    # online_order_damaged declares "it will be with you within the hour" an over-promise: a new vase in an hour is one
+    from bot.practice import library
+
+    scenario = library().get("online_order_damaged")
+    heard = ["the vase I ordered arrived this morning smashed to pieces"]
+
+    def judged(text: str) -> set[str]:
+        found = detector.detect(text, heard, scenario.feelings)
+        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
+
+    assert "overpromise" in judged("Don't worry, I'll have a new one with you within the hour.")
+    assert "overpromise" not in judged("I will ring you back within the hour with an update.")
+    assert "overpromise" not in judged("The replacement goes out today and should be with you by Friday.")

@@ -151,3 +151,13 @@ def test_of_cuts_as_good_as_the_best_the_most_cautious_addition_wins() -> None:
     p[0] = 0.45
     keep, add, f1 = _best_cuts(y, p, states)
     assert f1 == 1.0 and add == pytest.approx(0.45) and F1_TOLERANCE < 0.05
+
+
+def test_one_sentence_asks_to_agree_or_checks_the_outcome_not_both() -> None:
+    # data/skills/decisions.yml one_per_sentence: the likelier stands where both share their evidence
+    ask = "Shall I get the replacement going?"
+    found = [Detection("seek_agreement", ask, 0, len(ask), 0.96), Detection("check_satisfaction", ask, 0, len(ask), 0.29)]
+    assert {d.label for d in constrained(found)} == {"seek_agreement"}
+    check = "Is the new card working okay for you?"
+    both = [*found, Detection("check_satisfaction", check, 40, 40 + len(check), 0.7)]
+    assert {d.label for d in constrained(both[:1] + both[2:])} == {"seek_agreement", "check_satisfaction"}

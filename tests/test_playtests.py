@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.playtests import SessionResult, asks_for_information, echoed, order_check, sessions, stacked_acknowledgements
+from bench.playtests import SessionResult, asks_for_information, order_check, sessions, stacked_acknowledgements
+from bot.language.text import echoes
 from bot.play import play_lines
 from bot.scenarios.loader import load_library
 from bot.skills.labels import LABELS, Detection
@@ -39,8 +40,8 @@ def test_each_session_is_playable_and_says_what_a_coach_expects(session: dict) -
 
 def test_a_reply_that_repeats_five_words_of_the_trainee_echoes_it() -> None:
     trainee = "I can bring drinks over while you wait, on the house."
-    assert echoed(trainee, "Okay, let's do that: bring drinks over while you wait.")
-    assert not echoed(trainee, "Drinks while I wait? That would help, thank you.")
+    assert echoes(trainee, "Okay, let's do that: bring drinks over while you wait.")
+    assert not echoes(trainee, "Drinks while I wait? That would help, thank you.")
 
 
 def test_short_acknowledgements_in_a_row_are_stacked() -> None:

@@ -29,10 +29,21 @@ def nlp() -> Any:
         return model
 
 
+@lru_cache(maxsize=1)
+def chat_spellings() -> dict[str, str]:
+    """data/language/chat_spellings.yml: each chat spelling, lower-case, and the word it stands for."""
+    spellings = yaml.safe_load((DATA / "chat_spellings.yml").read_text(encoding="utf-8")) or {}
+    return {str(spelling).lower(): str(word) for spelling, word in spellings.items()}
+
+
+def spelled_out(token: Any) -> str:
+    """A token as the customer would write it: 'tonite' as 'tonight', 'ur' as 'your'; any other word as it is."""
+    return chat_spellings().get(token.lower_, token.text)
+
+
 def _add_chat_spellings(model: Any) -> None:
     """data/language/chat_spellings.yml as tokenizer special cases: 'ur' read as 'your', its text kept."""
-    spellings = yaml.safe_load((DATA / "chat_spellings.yml").read_text(encoding="utf-8")) or {}
-    for spelling, word in spellings.items():
+    for spelling, word in chat_spellings().items():
         for form in {str(spelling), str(spelling).capitalize(), str(spelling).upper()}:
             model.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": str(word)}])
 

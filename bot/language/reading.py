@@ -176,11 +176,14 @@ def mentions(doc: Any) -> tuple[Mention, ...]:
 
 def _judged_vague(mention: Mention, found: list[Mention]) -> Mention:
     """A time is vague when a vague pattern covers part of it and no pattern that says when does: "in a moment",
-    "as soon as possible"; not "later today" or "soon, by Friday"."""
+    "as soon as possible", "when I get a minute"; not "later today" or "soon, by Friday"."""
     if mention.kind != "time":
         return mention
     touching = [m for m in found if m.source == "pattern" and m.kind == "time" and m.start < mention.end and mention.start < m.end]
-    vague = any(m.vague for m in touching) and not any(not m.vague for m in touching)
+    loose = [m for m in touching if m.vague]
+    # a unit inside a vague phrase says no when ("minute" of "when I get a minute")
+    concrete = [m for m in touching if not m.vague and not any(v.start <= m.start and m.end <= v.end for v in loose)]
+    vague = bool(loose) and not concrete
     return replace(mention, vague=vague)
 
 

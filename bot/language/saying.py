@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.language.parse import spelled_out
 from bot.language.person import object_form, replacements
 
 #: clauses that say when, why or on what condition, not what is offered ("… so you can hotspot", "if it turns up").
@@ -18,6 +19,10 @@ _SHARED_SUBJECT = frozenset({"conj", "xcomp", "acomp"})
 _OBJECT_WORDS = frozenset({"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod"})
 #: the most words of an object said back.
 MAX_OBJECT_WORDS = 4
+#: pronoun objects that name a thing, which need their place said with them ("put it" alone says nothing).
+_THINGS = frozenset({"it", "that", "this", "them", "those", "these"})
+#: the most of the trainee's words in one thing said back (a reply never repeats five of their words in a row).
+MAX_SAID_WORDS = 4
 
 
 def said_back(span: Any) -> tuple[str, ...]:
@@ -40,8 +45,8 @@ def read_back(text: str) -> tuple[tuple[str, ...], str]:
 
     sentences = understand(text).sentences
     said = tuple(phrase for sentence in sentences for phrase in said_back(sentence.span))
-    timed = next((s for s in sentences if s.times), None)
-    when = time_said(timed.span, timed.times[0].start, timed.times[0].end) if timed is not None else ""
+    concrete = next(((s, t) for s in sentences for t in s.times if not t.vague), None)  # "as soon as it's in" is no when
+    when = time_said(concrete[0].span, concrete[1].start, concrete[1].end) if concrete is not None else ""
     return said, when
 
 
@@ -57,7 +62,17 @@ def time_said(span: Any, start: int, end: int) -> str:
         first -= 1
     while doc[first].is_punct and first < tokens[0].i:
         first += 1
-    return doc[first : tokens[-1].i + 1].text
+    words = list(doc[first : tokens[-1].i + 1])
+    if len(words) > MAX_SAID_WORDS and words[0].pos_ in {"ADP", "ADV"} and words[1].pos_ == "NUM":
+        words = words[1:]  # "in two or three minutes" is said back as "two or three minutes"
+    if len(words) > MAX_SAID_WORDS and words[0].pos_ == "NUM" and words[1].lower_ in {"to", "-", "or"} and words[2].pos_ == "NUM":
+        return "up to " + _written(doc[words[2].i : words[-1].i + 1])  # "3 to 5 working days": "up to 5 working days"
+    return _written(doc[words[0].i : words[-1].i + 1])
+
+
+def _written(span: Any) -> str:
+    """A span as the customer would write it ('11pm tonite' as '11pm tonight')."""
+    return "".join(spelled_out(t) + t.whitespace_ for t in span).strip()
 
 
 def _belongs_to_time(word: Any, time: Any) -> bool:
@@ -70,7 +85,7 @@ def _belongs_to_time(word: Any, time: Any) -> bool:
     if word.pos_ == "ADV" and any(word.head.i == t.i for t in time):  # "about" ten minutes
         return True
     before = word.doc[word.i - 1] if word.i > 0 else None
-    return word.pos_ in {"ADP", "CCONJ", "PUNCT", "SYM"} and before is not None and before.pos_ == "NUM" and time[0].pos_ == "NUM"
+    return word.pos_ in {"ADP", "CCONJ", "PART", "PUNCT", "SYM"} and before is not None and before.pos_ == "NUM" and time[0].pos_ == "NUM"
 
 
 def _announces(verb: Any) -> bool:
@@ -103,11 +118,13 @@ def _speaker_does(verb: Any) -> bool:
 
 
 def _verb_phrase(verb: Any, changes: dict[int, str]) -> str:
-    """The verb, its particle, whom it is for and its object (or, for a pronoun object, where: 'sit you at the bar')."""
+    """The verb, its particle, whom it is for and its object (or, for a pronoun object, where: 'sit you at the bar'),
+    in at most MAX_SAID_WORDS words: a customer says back the gist ('box it up'), not the trainee's whole clause."""
     kept = [verb]
     obj = None
     for child in verb.children:
-        if child.dep_ == "prt" or (child.dep_ == "dative" and child.pos_ == "PRON"):  # "give me", not "for"
+        # "give me" (not "for"); "sort u an overnite kit": 'u' is whom it is for
+        if child.dep_ == "prt" or (child.dep_ == "dative" and child.pos_ == "PRON") or (child.dep_ == "dobj" and obj is None and _whom(child)):
             kept.append(child)
         elif child.dep_ == "dobj" and obj is None:
             obj = child
@@ -118,23 +135,72 @@ def _verb_phrase(verb: Any, changes: dict[int, str]) -> str:
             kept.append(whom)
             changes = {**changes, whom.i: object_form(whom)}
     if obj is not None:
-        words = [c for c in obj.lefts if c.dep_ in _OBJECT_WORDS][-(MAX_OBJECT_WORDS - 1):]
-        kept += [*words, obj]
+        kept += _object_words(obj, kept, changes)
+    place_dropped = False
     if obj is None or obj.pos_ == "PRON":
         place = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i), None)
         target = next((c for c in place.children if c.dep_ == "pobj"), None) if place is not None else None
         if place is not None and target is not None:
-            kept += [place, *[c for c in target.lefts if c.dep_ in _OBJECT_WORDS], target]
+            where = _within([place, *[c for c in target.lefts if c.dep_ in _OBJECT_WORDS], target], kept, changes)
+            kept += where
+            place_dropped = not where
     purpose = next((c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and c.i > verb.i and _bare_purpose(c)), None)
     if purpose is not None:  # "pack it to take away": the purpose belongs to the offer
-        kept += [c for c in purpose.subtree if c.i == purpose.i or (c.head.i == purpose.i and c.dep_ in {"aux", "prt", "advmod"})]
-    if len(kept) == 1:
-        return ""  # a bare verb ("I'll check") says back nothing the customer can hold on to
+        aim = [c for c in purpose.subtree if c.i == purpose.i or (c.head.i == purpose.i and c.dep_ in {"aux", "prt", "advmod"})]
+        if not _within(aim, kept, changes) and obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
+            # "pack the wrap to take away" is said back "pack it to take away": the purpose is the offer, the wrap is known
+            kept = [t for t in kept if t.i == obj.i or t not in obj.subtree]
+            changes = {**changes, obj.i: "it"}
+        kept += _within(aim, kept, changes)
+    if len(kept) == 1 or (place_dropped and len(kept) == 2 and obj is not None and obj.lower_ in _THINGS):
+        return ""  # a bare verb ("I'll check"), or "put it" without where, says back nothing to hold on to
     unique = {t.i: t for t in kept}
     order = sorted(unique)
     # each word with its own spacing where the next word follows it ("£150"), one space across a gap
-    return "".join(changes.get(i, unique[i].text) + (unique[i].whitespace_ if nxt == i + 1 else " ")
+    return "".join(changes.get(i, spelled_out(unique[i])) + (unique[i].whitespace_ if nxt == i + 1 else " ")
                    for i, nxt in zip(order, [*order[1:], -1], strict=True)).strip()
+
+
+def _object_words(obj: Any, kept: list[Any], changes: dict[int, str]) -> list[Any]:
+    """The object and the modifiers nearest it that fit in MAX_SAID_WORDS ('a voucher' of 'a voucher for a free
+    meal'); a written word the parser cut in two ('£150', '50gb') is kept whole or not at all."""
+    modifiers = [c for c in obj.lefts if c.dep_ in _OBJECT_WORDS]
+    chosen = [*[c for c in modifiers if c.dep_ in {"det", "poss"}][:1], obj]  # "the", "my": without it, no English
+    for modifier in reversed([c for c in modifiers if c not in chosen]):
+        unit = list(modifier.subtree)  # "50" of "50 GB free data" goes with "GB"
+        while unit[0].i > 0 and not obj.doc[unit[0].i - 1].whitespace_ and obj.doc[unit[0].i - 1] in obj.subtree:
+            unit.insert(0, obj.doc[unit[0].i - 1])  # "£" of "£150"
+        trial = sorted({t.i: t for t in [*unit, *chosen]}.values(), key=lambda t: t.i)
+        if _count([*kept, *trial], changes) > MAX_SAID_WORDS or len(trial) > MAX_OBJECT_WORDS:
+            break
+        chosen = trial
+    while len(chosen) > 1 and chosen[0].i > 0 and _left_behind(obj.doc[chosen[0].i - 1], chosen, modifiers):
+        chosen = chosen[1:]  # half of "50gb" or "50 GB" said back reads as nonsense ("add gb free data")
+    return chosen
+
+
+def _left_behind(before: Any, chosen: list[Any], modifiers: list[Any]) -> bool:
+    """A word left out that the first word kept belongs with: glued to it ('50gb') or the number it follows ('50 GB')."""
+    if before in chosen or (before not in modifiers and before.whitespace_):
+        return False
+    return not before.whitespace_ or before.pos_ == "NUM"
+
+
+def _whom(token: Any) -> bool:
+    """A person pronoun as the first of two objects ('get u a table'): whom the offer is for, not what it is."""
+    return token.pos_ == "PRON" and token.lower_ not in _THINGS and any(
+        c.dep_ in {"dobj", "oprd"} and c.pos_ == "NOUN" and c.i > token.i for c in token.head.children)
+
+
+def _count(tokens: list[Any], changes: dict[int, str]) -> int:
+    """The trainee's written words among tokens: a swapped pronoun (or an 'it' put for a noun) is the customer's own, '£150' is one word."""
+    at = {t.i for t in tokens}
+    return sum(1 for t in tokens if t.i not in changes and not (t.i - 1 in at and not t.doc[t.i - 1].whitespace_))
+
+
+def _within(words: list[Any], kept: list[Any], changes: dict[int, str]) -> list[Any]:
+    """A phrase's words, kept whole only if, with what is kept, they fit in MAX_SAID_WORDS."""
+    return words if _count([*kept, *words], changes) <= MAX_SAID_WORDS else []
 
 
 def _bare_purpose(verb: Any) -> bool:

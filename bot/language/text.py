@@ -64,6 +64,18 @@ _LITTLE_WORDS = frozenset({"a", "an", "the", "to", "and", "or", "of", "for", "in
                            "i", "you", "your", "her", "his", "she", "he", "their", "them", "they", "if", "with"})
 
 
+#: A reply that repeats this many consecutive words of the trainee's line parrots it.
+ECHO_WORDS = 5
+
+
+def echoes(heard: str, said: str, n: int = ECHO_WORDS) -> bool:
+    """True if `said` repeats n consecutive words of `heard`: the customer parroting the trainee's line."""
+    before = re.findall(r"[a-z0-9']+", heard.lower())
+    grams = {tuple(before[i : i + n]) for i in range(len(before) - n + 1)}
+    after = re.findall(r"[a-z0-9']+", said.lower())
+    return any(tuple(after[i : i + n]) in grams for i in range(len(after) - n + 1))
+
+
 def words(text: str) -> set[str]:
     """The words of a text, lower case, without the punctuation around them."""
     return {w.strip(".,!?'\"").lower() for w in text.split()}

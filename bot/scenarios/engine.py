@@ -73,7 +73,7 @@ def step(
     found: dict[str, Detection] = {}
     for detection in detections:
         found.setdefault(detection.label, detection)
-    turn = Turn(scenario, state)
+    turn = Turn(scenario, state, text)
     level = scenario.difficulties[state.difficulty]
 
     if waited_seconds > level.patience_seconds:
@@ -292,7 +292,7 @@ def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
         state.stage = "keeping"
         turn.frustrate(-2)
         plan = state.offers[-1]
-        if len(plan.split()) <= ACCEPT_PLAN_WORDS:
+        if plan and len(plan.split()) <= ACCEPT_PLAN_WORDS:
             turn.say("accept", plan=plan)
             turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
         else:  # no short way to name it: "Okay, let's do that", never the trainee's sentence said back

@@ -3,7 +3,7 @@ own from the detection's details (bot.language.saying), never the trainee's sent
 
 from __future__ import annotations
 
-from bot.language.saying import read_back
+from bot.language.saying import MAX_SAID_WORDS, read_back
 from bot.language.text import key_words
 from bot.skills.labels import Detection
 
@@ -33,7 +33,10 @@ def follow_up_said(detection: Detection) -> str:
     said, when = _heard(detection)
     if not said:
         return when or _first_words(detection.span)
-    return said[0] if not when or when in said[0] else f"{said[0]} {when}"
+    if not when or when in said[0]:
+        return said[0]
+    both = f"{said[0]} {when}"  # "ring me tomorrow"; "ring me at the hotel tomorrow morning" is the trainee's line
+    return both if len(both.split()) <= MAX_SAID_WORDS + 1 else when
 
 
 def promise_said(detection: Detection) -> str:

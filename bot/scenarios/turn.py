@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.language import mid_sentence, sentence_case
-from bot.language.text import plain_sentences
+from bot.language.text import echoes, plain_sentences
 from bot.scenarios.model import PLACEHOLDER, Scenario, names_feeling
 from bot.scenarios.reactions import REACTIONS, acknowledgements
 
@@ -109,9 +109,11 @@ def mood_for(frustration: int) -> str:
 class Turn:
     """The customer's reply being put together during one step."""
 
-    def __init__(self, scenario: Scenario, state: PracticeState) -> None:
+    def __init__(self, scenario: Scenario, state: PracticeState, heard: str = "") -> None:
         self.scenario = scenario
         self.state = state
+        #: the trainee's line being answered: the reply says back its gist, never five of its words in a row.
+        self.heard = heard
         self.reactions: list[str] = []
         self.parts: list[str] = []
         self.told: list[str] = []
@@ -132,7 +134,6 @@ class Turn:
         if reaction in self.reactions:
             return
         self.reactions.append(reaction)
-        line = self._choose(reaction)
         if reaction in ("explain", "no_greeting"):
             facts = [self.scenario.fact(fid) for fid in self.scenario_volunteered_now()]
             self.told.extend(f.id for f in facts)
@@ -140,7 +141,11 @@ class Turn:
             values["volunteered"] = _join([f.text for f in facts])
         values.setdefault("address_as", self.scenario.persona.address_as)
         values.setdefault("name", self.scenario.persona.name)
-        text = PLACEHOLDER.sub(lambda m: self._value(m.group(1), values), line)
+
+        def rendered(line: str) -> str:
+            return PLACEHOLDER.sub(lambda m: self._value(m.group(1), values), line)
+
+        text = rendered(self._choose(reaction, lambda line: not echoes(self.heard, rendered(line))))
         for feeling in self.scenario.feelings:
             if names_feeling(text, feeling) and feeling not in self.feelings:
                 self.feelings.append(feeling)
@@ -163,13 +168,14 @@ class Turn:
             return self.scenario.fact(name[5:]).text
         return mid_sentence(values.get(name, ""))
 
-    def _choose(self, reaction: str) -> str:
+    def _choose(self, reaction: str, natural: Callable[[str], bool]) -> str:
+        """One of the reaction's phrasings not said yet, preferring one that is `natural` (does not parrot)."""
         own = [(f"{reaction}:{i}", line) for i, line in enumerate(self.scenario.lines.get(reaction, ()))]
         spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(REACTIONS[reaction].fallback)]
         for pool in (own, spare):
             unused = [(key, line) for key, line in pool if key not in self.state.used_lines]
             if unused:
-                key, line = self.rng.choice(unused)
+                key, line = self.rng.choice([(k, v) for k, v in unused if natural(v)] or unused)
                 self.state.used_lines.append(key)
                 return line
         # Every variant has been said: vary the wording rather than repeat it verbatim.

@@ -34,6 +34,8 @@ class Constraints:
     #: label -> the label the rules must have found (by grammar) for the learned decision to decide it there; the
     #: rules' own verdict on it is then only a reading the learned decision weighs, and elsewhere it is "no".
     within: dict[str, str] = field(default_factory=dict)
+    #: groups of labels of which one sentence carries one: the likeliest, where several share their evidence.
+    one_per_sentence: tuple[frozenset[str], ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -48,7 +50,8 @@ def constraints(path: Path = TABLE) -> Constraints:
                        frozenset(data.get("needs_context", ())),
                        tuple((c["label"], c["implies"]) for c in data.get("implies", [])),
                        tuple((c["label"], c["excludes"]) for c in data.get("excludes", [])),
-                       {c["label"]: c["within"] for c in data.get("within", [])})
+                       {c["label"]: c["within"] for c in data.get("within", [])},
+                       tuple(frozenset(c["labels"]) for c in data.get("one_per_sentence", [])))
 
 
 def constrained(found: Sequence[Detection], heard: bool = True, rules: Constraints | None = None) -> list[Detection]:
@@ -61,6 +64,11 @@ def constrained(found: Sequence[Detection], heard: bool = True, rules: Constrain
     for label, excluded in rules.excludes:
         if label in by_label:
             by_label.pop(excluded, None)
+    for group in rules.one_per_sentence:
+        rivals = sorted((d for d in by_label.values() if d.label in group), key=lambda d: -d.confidence)
+        for rival in rivals[1:]:
+            if rival.span == rivals[0].span:
+                by_label.pop(rival.label)
     return list(by_label.values())
 
 

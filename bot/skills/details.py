@@ -37,7 +37,7 @@ def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset
     if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
         question = sentence.question
         return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
-    first = sentence.times[0] if sentence.times else None
+    first = next((t for t in sentence.times if not t.vague), None)  # "as soon as it's in" says no time to say back
     time = time_said(sentence.span, first.start, first.end) if first is not None else ""
     minutes = sentence.minutes_of(first) if first is not None else None
     if label == "offer_options" or (label == "set_expectation" and any(c.commits for c in sentence.clauses)):

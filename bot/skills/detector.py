@@ -24,6 +24,7 @@ from bot.skills.decisions import Message, decide, span_of
 from bot.skills.details import MEANING_LABELS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Details, Detection
 from bot.skills.learned import LearnedDecisions, Reading, load_learned, read
+from bot.skills.promises import as_soon_as
 from bot.skills.reflection_form import ReflectionForm
 from bot.skills.restating import (
     Context,
@@ -93,6 +94,8 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 #: customer messages whose reading the detector keeps (a few hundred conversations' worth).
 HEARD_KEPT = 4096
+#: how close to a declared over-promise an expectation must be for a time as soon as its own to make it one.
+PROMISE_LIKE = 0.65
 
 
 class SkillDetector:
@@ -186,7 +189,9 @@ class SkillDetector:
         but repeats one of its realistic expectations is a realistic expectation after all.
 
         Similarity follows wording more than times ("ready in five minutes" is close to "ready
-        instantly"), so only near-paraphrases flip: a wrong penalty costs more trust than a miss.
+        instantly"), so only near-paraphrases flip, or an expectation closer to an over-promise than to any
+        realistic one that promises it as soon as that over-promise does ("I'll have a new one with you within the
+        hour" where "it will be with you within the hour" is declared one): a wrong penalty costs more trust than a miss.
         """
         judged = ("set_expectation", "overpromise")
         if not (overpromises or realistic) or not any(d.label in judged for d in detections):
@@ -200,7 +205,9 @@ class SkillDetector:
                 best_over = float((over @ vector).max()) if len(over) else 0.0
                 best_real = float((real @ vector).max()) if len(real) else 0.0
                 flip = self.thresholds["scenario_overpromise"]
-                if detection.label == "set_expectation" and best_over >= flip and best_over - best_real >= 0.25:
+                closest = overpromises[int((over @ vector).argmax())] if len(over) else ""
+                timed_like = best_over >= PROMISE_LIKE and best_over - best_real >= 0.15 and as_soon_as(detection, closest)
+                if detection.label == "set_expectation" and ((best_over >= flip and best_over - best_real >= 0.25) or timed_like):
                     detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
                 elif detection.label == "overpromise" and detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25:
                     detection = replace(detection, label="set_expectation", confidence=round(best_real, 3))

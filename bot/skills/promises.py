@@ -1,0 +1,37 @@
+"""Whether an expectation promises as soon as one of the scenario's declared over-promises: the same wait or a
+shorter one ("in five minutes" against "in ten minutes"), or, where neither is a wait in minutes, the same time in
+other words ("within the hour" against "the hour")."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.language import understand
+from bot.skills.labels import Detection
+
+
+@lru_cache(maxsize=256)
+def _declared_time(text: str) -> tuple[float | None, frozenset[str]]:
+    """The first concrete time of a declared over-promise: its wait in minutes, and its words."""
+    for sentence in understand(text).sentences:
+        for time in sentence.times:
+            if not time.vague:
+                return sentence.minutes_of(time), _time_words(time.text)
+    return None, frozenset()
+
+
+def _time_words(text: str) -> frozenset[str]:
+    """The words that say when, without the ones they hang on ("within the hour" -> {"hour"})."""
+    return frozenset(t.lemma_.lower() for s in understand(text).sentences for t in s.span if t.is_alpha and not t.is_stop)
+
+
+def as_soon_as(detection: Detection, overpromise: str) -> bool:
+    """True if the detection's time is no later than the over-promise's: the wait in minutes when both name one,
+    else the same words of time."""
+    details = detection.details
+    if details is None or not details.time or not overpromise:
+        return False
+    minutes, words = _declared_time(overpromise)
+    if minutes is not None and details.minutes is not None:
+        return details.minutes <= minutes
+    return bool(words) and _time_words(details.time) == words
