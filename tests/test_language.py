@@ -176,6 +176,16 @@ def test_what_a_question_asks_about(text: str, about: str) -> None:
     assert understand(text).sentences[0].question.about == about
 
 
+@pytest.mark.parametrize(("text", "form", "about"), [
+    ("wat time do u need it by", "factual", "time"),
+    ("wen did u order", "factual", "when order"),
+    ("wat happened", "open", "happen"),
+])
+def test_a_chat_spelled_wh_word_asks_as_the_word_it_stands_for(text: str, form: str, about: str) -> None:
+    question = understand(text).sentences[0].question
+    assert (question.form, question.about) == (form, about)
+
+
 @pytest.mark.parametrize(("text", "person", "modal", "negated", "tense"), [
     ("I can't refund it.", "speaker", "can", True, "present"),
     ("I'll call you tomorrow.", "speaker", "will", False, "future"),

@@ -41,6 +41,11 @@ def spelled_out(token: Any) -> str:
     return chat_spellings().get(token.lower_, token.text)
 
 
+def written(token: Any) -> str:
+    """A token's word in lower case with its chat spelling written out: 'wat' as 'what', 'u' as 'you'."""
+    return spelled_out(token).lower()
+
+
 def _add_chat_spellings(model: Any) -> None:
     """data/language/chat_spellings.yml as tokenizer special cases: 'ur' read as 'your', its text kept."""
     for spelling, word in chat_spellings().items():

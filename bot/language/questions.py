@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot.language.parse import written
 from bot.language.question_words import Token, question_words
 from bot.language.requests import TELL_VERBS, WH_WORDS, cleft_of_interest, fact_fragment, requested, tell_request, wonders
 
@@ -81,7 +82,7 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
             out = out[1:]
         elif out[0].pos_ == "PROPN" and len(out) > 2 and out[1].text == ",":
             out = out[2:]
-        elif out[0].pos_ in {"ADP", "SCONJ"} and len(out) > 1 and out[1].lower_ in WH_WORDS and out[0].lower_ not in WH_WORDS:
+        elif out[0].pos_ in {"ADP", "SCONJ"} and len(out) > 1 and written(out[1]) in WH_WORDS and written(out[0]) not in WH_WORDS:
             out = out[1:]  # the preposition before a wh-word: "From which date…?", "Till when?", "At what time?"
         else:
             break
@@ -111,7 +112,7 @@ def asks_about(tokens: Sequence[Token]) -> str:
     words = _content(tokens)
     if not words:
         return ""
-    wh = next((w for w in words if w.lower_ in WH_WORDS), None)
+    wh = next((w for w in words if written(w) in WH_WORDS), None)
     if wh is not None:
         for w in words[words.index(wh) + 1 : words.index(wh) + 3]:
             if w.pos_ in {"NOUN", "PROPN"} and w.head.i != w.i:
@@ -121,7 +122,7 @@ def asks_about(tokens: Sequence[Token]) -> str:
             if w.dep_ == dep and w.pos_ in {"NOUN", "PROPN"} and w.lower_ not in _EMPTY_HEADS:
                 return _with_compounds(w)
     verb = next((w for w in words if w.dep_ == "ROOT"), words[0])
-    prefix = f"{wh.lower_} " if wh is not None and wh.lower_ not in {"what", "which"} else ""
+    prefix = f"{written(wh)} " if wh is not None and written(wh) not in {"what", "which"} else ""
     return f"{prefix}{verb.lemma_.lower()}"
 
 
@@ -136,7 +137,7 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
     if not words:
         return NOT_A_QUESTION
     marked = any(t.text == "?" for t in tokens)
-    lowers = [t.lower_ for t in words]
+    lowers = [written(t) for t in words]
     alpha = [w for w in lowers if w.isalpha()]
     if alpha[-1:] == ["or"] and len(alpha) > 2:
         # "Do you have a plan for where you might go, or?": the trailing "or" leaves the answer open.
@@ -162,7 +163,7 @@ def _form(tokens: Sequence[Token]) -> QuestionForm:
 
 def _wh_form(tokens: Sequence[Token], words: Sequence[Token], marked: bool, either_or: bool) -> QuestionForm:
     """A sentence that starts with a wh-word: a question, a wh-cleft, an exclamation or a clause that sets a scene."""
-    lowers = [t.lower_ for t in words]
+    lowers = [written(t) for t in words]
     first, second = lowers[0], (lowers[1] if len(lowers) > 1 else "")
     if not marked and tokens[-1].text in _BREAKS and _subordinate(words):
         return NOT_A_QUESTION  # "When you opened the parcel," sets the scene for the question after it
@@ -188,7 +189,7 @@ def _wh_form(tokens: Sequence[Token], words: Sequence[Token], marked: bool, eith
 
 def _request_or_yes_no(tokens: Sequence[Token], words: Sequence[Token], marked: bool, either_or: bool) -> QuestionForm:
     """A question asked by a request to tell, a yes/no question, a fragment naming a fact, or no question."""
-    lowers = [t.lower_ for t in words]
+    lowers = [written(t) for t in words]
     first = lowers[0]
     request = tell_request(lowers)
     if first in AUX_START and len(words) > 1:
@@ -249,7 +250,7 @@ def choosing_after_options(form: QuestionForm, tokens: Sequence[Token]) -> Quest
     """'What would you like?' after options were offered ("…a refund or a voucher. What would suit you best?") asks
     to choose between them: an either/or question (skills.md), not an open one."""
     words = [w for w in _content(tokens) if not w.is_punct]
-    lowers = [w.lower_ for w in words]
+    lowers = [written(w) for w in words]
     if not form.open or form.factual or not lowers or lowers[0] not in {"what", "which"} or len(lowers) > 9:
         return form
     nouns = [w for w in words[1:] if w.pos_ in {"NOUN", "PROPN"} and w.lower_ not in {"one", "option"}]
@@ -292,7 +293,7 @@ def _unmarked_question_after_fronted_phrase(tokens: Sequence[Token]) -> int | No
         return None
     for start, end in itertools.pairwise([*starts[1:], len(tokens)]):
         words = _content(tokens[start:end])
-        if words and words[0].lower_ in WH_WORDS:
+        if words and written(words[0]) in WH_WORDS:
             return start if _asks(_content(tokens[start:])) else None
         if len([w for w in words if not w.is_punct]) > 2:
             return None  # a statement, not an aside
@@ -309,7 +310,7 @@ def _subordinate(words: Sequence[Token]) -> bool:
 def _heads_a_question(words: Sequence[Token]) -> bool:
     """The words start a question: a wh-word that asks, an inverted auxiliary, or a request to tell."""
     first = words[0].lower_
-    lowers = [w.lower_ for w in words]
+    lowers = [written(w) for w in words]
     if first in WH_WORDS:
         return _asks(words) or (len(words) > 1 and words[1].text == "?")
     if first in AUX_START:
@@ -340,7 +341,7 @@ def _inverted(words: Sequence[Token]) -> bool:
 
 def _relative_clause_statement(words: Sequence[Token]) -> bool:
     """'What I can do is refund you.' — a wh-cleft statement, not a question (unless it ends with a question mark)."""
-    lowers = [w.lower_ for w in words]
+    lowers = [written(w) for w in words]
     if lowers[0] != "what" or "?" in lowers:
         return False
     # "What you need to do is call the bank", "What happened was the courier lost it": the what-clause is the subject.
