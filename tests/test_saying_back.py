@@ -32,6 +32,10 @@ def _times(text: str) -> list[str]:
     ("I can add 50gb free data to your phone so you can hotspot.", ("add 50gb free data",)),
     ("I can add 50 GB free data to your phone.", ("add free data",)),
     ("I will send you a brand new replacement kettle.", ("send me a replacement kettle",)),
+    # options joined by "or" that the parser reads as one noun ("a refund or store credit" as one credit): the first
+    ("i can do an exchange or store credit", ("do an exchange",)),
+    ("I can give you a refund or store credit", ("give me a refund",)),
+    ("we can do a swap or a refund", ("do a swap",)),
     # whom it is for, as the first of two objects, and chat spellings in the customer's own spelling
     ("i can sort u an overnite kit", ("sort me an overnight kit",)),
 ])

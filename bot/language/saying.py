@@ -165,6 +165,10 @@ def _object_words(obj: Any, kept: list[Any], changes: dict[int, str]) -> list[An
     """The object and the modifiers nearest it that fit in MAX_SAID_WORDS ('a voucher' of 'a voucher for a free
     meal'); a written word the parser cut in two ('£150', '50gb') is kept whole or not at all."""
     modifiers = [c for c in obj.lefts if c.dep_ in _OBJECT_WORDS]
+    first = next((m for m in modifiers if m.pos_ in {"NOUN", "PROPN"} and any(c.dep_ == "cc" for c in m.children)), None)
+    if first is not None:  # "a refund or store credit", parsed as one credit: the first option is "a refund"
+        det = [c for c in modifiers if c.dep_ in {"det", "poss"} and c.i < first.i][:1]
+        obj, modifiers = first, [*det, *[c for c in first.lefts if c.dep_ in _OBJECT_WORDS]]
     chosen = [*[c for c in modifiers if c.dep_ in {"det", "poss"}][:1], obj]  # "the", "my": without it, no English
     for modifier in reversed([c for c in modifiers if c not in chosen]):
         unit = list(modifier.subtree)  # "50" of "50 GB free data" goes with "GB"
