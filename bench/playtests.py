@@ -101,7 +101,7 @@ def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
             result.echoes.append((turn.text, reply.text))
         if stacked_acknowledgements(reply.text):
             result.stacked.append(reply.text)
-        if asks_for_information(turn.detections) and not ANSWERS & set(reply.reactions):
+        if asks_for_information(turn.detections) and not (ANSWERS | choices(turn.detections)) & set(reply.reactions):
             result.unanswered.append((turn.text, reply.text))
     return result
 
@@ -112,6 +112,17 @@ ANSWERS = frozenset({"reveal", "already_told", "dont_know", "nothing_to_add", "e
 #: question labels, and the labels whose question asks for something else than information.
 _QUESTIONS = frozenset({"open_question", "closed_question", "factual_question", "high_gain_question"})
 _NOT_FOR_INFORMATION = frozenset({"seek_agreement", "check_satisfaction", "bridge", "restate_fact", "offer_options", "dismissive"})
+
+
+#: the reactions that answer a question of which option they would like ("What would you like to do?").
+CHOICES = frozenset({"accept", "accept_plain", "not_yet"})
+
+
+def choices(detections: list[Any]) -> frozenset[str]:
+    """CHOICES where a question asks which option they would like, else nothing: such a question is answered by
+    choosing (or by what they still need to know first)."""
+    asked = any(d.details is not None and d.details.asks_to_choose for d in detections)
+    return CHOICES if asked else frozenset()
 
 
 def asks_for_information(detections: list[Any]) -> bool:

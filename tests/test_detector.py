@@ -436,3 +436,32 @@ def test_an_expectation_as_soon_as_a_declared_over_promise_is_one(detector) -> N
     assert "overpromise" in judged("Don't worry, I'll have a new one with you within the hour.")
     assert "overpromise" not in judged("I will ring you back within the hour with an update.")
     assert "overpromise" not in judged("The replacement goes out today and should be with you by Friday.")
+
+
+def test_a_speed_the_scenario_declares_realistic_is_no_over_promise(detector) -> None:  # type: ignore[no-untyped-def]
+    # retail_return_no_receipt declares "store credit goes on a card you can use straight away" realistic
+    from bot.practice import library
+
+    scenario = library().get("retail_return_no_receipt")
+    heard = ["I bought this jacket here ten days ago and I've lost the receipt"]
+
+    def judged(text: str) -> set[str]:
+        found = detector.detect(text, heard, scenario.feelings)
+        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
+
+    said = judged("card refund takes 3-5 working days, store credit u can use straight away")
+    assert "set_expectation" in said and "overpromise" not in said
+    assert "overpromise" in judged("I'll refund it to your card straight away.")  # not the speed declared for a refund
+    assert "overpromise" in judged("I'll give you store credit right away, I promise.")  # the promise is no declared speed
+
+
+@pytest.mark.parametrize(("text", "choosing"), [
+    ("What would you like to do?", True),
+    ("wat wud u like to do", True),
+    ("Which would you prefer?", True),
+    ("What happened when you got home?", False),
+    ("What time do you need to be back?", False),
+])
+def test_a_question_of_which_they_would_like_says_so_in_its_details(detector, text: str, choosing: bool) -> None:  # type: ignore[no-untyped-def]
+    questions = [d for d in detector.detect(text, ["I bought this jacket ten days ago"], ()) if d.details and d.details.question_form]
+    assert questions and all(d.details.asks_to_choose == choosing for d in questions)  # type: ignore[union-attr]

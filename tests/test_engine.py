@@ -308,3 +308,17 @@ def test_a_long_wait_is_heard_as_it_is_by_a_patient_customer_and_once_pushed_bac
     state, first = engine.step(cafe, state, "It'll be about fifteen minutes.", long_wait)
     state, again = engine.step(cafe, state, "It'll be about fifteen minutes.", long_wait)  # said again: heard, grudgingly
     assert "wait_too_long" in first.reactions and "expectation_heard" in again.reactions and state.waits_refused == 1
+
+
+def test_asked_what_they_would_like_once_options_are_offered_the_customer_chooses(cafe: Scenario) -> None:
+    asked = "What would you like to do?"
+    choosing = Detection("open_question", asked, 0, len(asked), 0.9, details=Details(question_form="open", asks_to_choose=True))
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    _, before = engine.step(cafe, engine.PracticeState.from_dict(state.to_dict()), asked, [choosing])
+    assert not before.outcome and "accept" not in before.reactions  # nothing offered yet: no choice to make
+    offer = "I can give you a full refund on the coffee, or pack your wrap to take away so you're back at your desk in time."
+    state, _ = engine.step(cafe, state, offer, [det("offer_options", offer)])
+    expectation = "It will be ready in three minutes."
+    state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
+    state, reply = engine.step(cafe, state, asked, [choosing])
+    assert state.agreed and "reveal" not in reply.reactions and "pack it to take away" in reply.text  # a choice, not a fact

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.playtests import SessionResult, asks_for_information, order_check, sessions, stacked_acknowledgements
+from bench.playtests import CHOICES, SessionResult, asks_for_information, choices, order_check, sessions, stacked_acknowledgements
 from bot.language.text import echoes
 from bot.play import play_lines
 from bot.scenarios.loader import load_library
@@ -79,6 +79,15 @@ def test_a_question_for_information_is_told_apart_from_one_asking_to_agree() -> 
     agree = "Does that work for you?"
     assert not asks_for_information([det("closed_question", agree), det("seek_agreement", agree)])
     assert not asks_for_information([det("thank", "Thanks for waiting.")])
+
+
+def test_a_question_of_which_option_they_would_like_is_answered_by_choosing() -> None:
+    from bot.skills.labels import Details, Detection
+
+    ask = "What would you like to do?"
+    choosing = Detection("open_question", ask, 0, len(ask), 0.9, details=Details(question_form="open", asks_to_choose=True))
+    assert choices([choosing]) == CHOICES and "accept" in CHOICES
+    assert not choices([det("open_question", "Where are you staying?")])
 
 
 def test_the_order_check_wants_excellent_over_average_over_careless_by_a_margin() -> None:

@@ -182,7 +182,7 @@ def _understand_and_help(turn: Turn, found: dict[str, Detection], text: str) -> 
         turn.move("fact")
         turn.say("fact_confirmed")
     _answer_question(turn, found)
-    agreement_asked = any(label in found for label in ("seek_agreement", "check_satisfaction"))
+    agreement_asked = any(label in found for label in ("seek_agreement", "check_satisfaction")) or _asks_to_choose(turn, found)
     if "offer_options" in found:
         _hear_offer(turn, found)
     if "set_expectation" in found:
@@ -199,11 +199,20 @@ def _understand_and_help(turn: Turn, found: dict[str, Detection], text: str) -> 
         _asked_to_agree(turn, found)
 
 
+def _asks_to_choose(turn: Turn, found: dict[str, Detection]) -> bool:
+    """A question of which they would like ("What would you like to do?") once options are on the table."""
+    return bool(turn.state.offers) and any(
+        found[label].details is not None and found[label].details.asks_to_choose  # type: ignore[union-attr]
+        for label in ("open_question", "closed_question") if label in found)
+
+
 def _answer_question(turn: Turn, found: dict[str, Detection]) -> bool:
     """A question answered from the customer's facts (bot.scenarios.answers): the one it asks for, kept back or
     already told, or an honest "I don't know". True if a question was answered."""
     state, scenario = turn.state, turn.scenario
     asked_to_agree = {found[label].span for label in ("seek_agreement", "check_satisfaction", "bridge") if label in found}
+    if _asks_to_choose(turn, found):
+        return False  # "What would you like to do?" after options asks them to choose, not for more facts
     confirmed = found["restate_fact"].span if "restate_fact" in found else None  # "So that was Tuesday?" is confirmed
     question = found.get("high_gain_question") or found.get("open_question") or found.get("closed_question")
     offered = found["offer_options"].span if "offer_options" in found else None  # "Refund or billing?" offers a choice

@@ -3,7 +3,7 @@ needs (an offer's clause, options and time; a question's form and what it asks a
 
 from __future__ import annotations
 
-from bot.language import Sentence, describe_offer
+from bot.language import Sentence, choosing_after_options, describe_offer
 from bot.language.saying import said_back, time_said
 from bot.skills.labels import Details
 from bot.skills.restating import content_lemmas
@@ -36,7 +36,10 @@ def details_of(label: str, sentence: Sentence, heard: frozenset[str] = frozenset
         return Details(restated=tuple(sorted(content_lemmas(sentence.span) & heard)))
     if label in QUESTION_LABELS or label in CLOSING_QUESTIONS:
         question = sentence.question
-        return Details(question_form=question.form, asks_about=question.about) if question.is_question else None
+        if not question.is_question:
+            return None
+        choosing = question.choosing or choosing_after_options(question, sentence.span).choosing
+        return Details(question_form=question.form, asks_about=question.about, asks_to_choose=choosing)
     first = next((t for t in sentence.times if not t.vague), None)  # "as soon as it's in" says no time to say back
     time = time_said(sentence.span, first.start, first.end) if first is not None else ""
     minutes = sentence.minutes_of(first) if first is not None else None

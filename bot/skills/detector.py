@@ -24,7 +24,7 @@ from bot.skills.decisions import Message, decide, span_of
 from bot.skills.details import MEANING_LABELS, QUESTION_LABELS, details_of, source_of
 from bot.skills.labels import Details, Detection
 from bot.skills.learned import LearnedDecisions, Reading, load_learned, read
-from bot.skills.promises import as_soon_as
+from bot.skills.promises import absolute_parts, absolute_words, as_soon_as
 from bot.skills.reflection_form import ReflectionForm
 from bot.skills.restating import (
     Context,
@@ -209,10 +209,27 @@ class SkillDetector:
                 timed_like = best_over >= PROMISE_LIKE and best_over - best_real >= 0.15 and as_soon_as(detection, closest)
                 if detection.label == "set_expectation" and ((best_over >= flip and best_over - best_real >= 0.25) or timed_like):
                     detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
-                elif detection.label == "overpromise" and detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25:
+                elif detection.label == "overpromise" and ((detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25)
+                                                         or self._declared_realistic(detection.span, realistic, real, over)):
                     detection = replace(detection, label="set_expectation", confidence=round(best_real, 3))
             out.append(detection)
         return _merge(out)
+
+    def _declared_realistic(self, text: str, realistic: Sequence[str], real: np.ndarray, over: np.ndarray) -> bool:
+        """Every absolute word the rules saw sits in a part of the line close to a realistic expectation of the
+        scenario's that says it too ("store credit u can use straight away" where "store credit goes on a card you
+        can use straight away" is declared realistic): the scenario says that speed is true, so it promises no more."""
+        parts = absolute_parts(text)
+        if not parts or not len(real):
+            return False
+        for word, part in parts:
+            vector = self._encode([part])[0]
+            sims = real @ vector
+            closest = int(sims.argmax())
+            beyond = float((over @ vector).max()) if len(over) else 0.0
+            if not (sims[closest] >= PROMISE_LIKE and sims[closest] - beyond >= 0.15 and word in absolute_words(realistic[closest])):
+                return False
+        return True
 
     def _cached(self, texts: tuple[str, ...]) -> np.ndarray:
         if texts not in self._cache:

@@ -98,6 +98,8 @@ class Details:
     restated: tuple[str, ...] = ()
     #: a greeting that is a salutation only ("Hi. Name?"): no welcome, no thanks or apology, no offer of help.
     salutation_only: bool = False
+    #: a question of which they would like ("What would you like to do?"): after options, it asks them to choose.
+    asks_to_choose: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Details:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.language import understand
+from bot.language.patterns import wording
 from bot.skills.labels import Detection
 
 
@@ -35,3 +36,29 @@ def as_soon_as(detection: Detection, overpromise: str) -> bool:
     if minutes is not None and details.minutes is not None:
         return details.minutes <= minutes
     return bool(words) and _time_words(details.time) == words
+
+
+def absolute_parts(text: str) -> list[tuple[str, str]]:
+    """Each absolute word of a text ("straight away", "never", "I promise") with the part of its sentence it sits
+    in, between commas and conjunctions: 'store credit u can use straight away' of '…3-5 working days, store credit
+    u can use straight away'."""
+    parts = []
+    for sentence in understand(text).sentences:
+        for found in wording(sentence.span).spans("absolute"):
+            doc, start, end = found.doc, found.start, found.end
+            while start > sentence.span.start and not _cuts(doc[start - 1]):
+                start -= 1
+            while end < sentence.span.end and not _cuts(doc[end]):
+                end += 1
+            parts.append((found.text.lower(), doc[start:end].text))
+    return parts
+
+
+def _cuts(token: object) -> bool:
+    return bool(getattr(token, "is_punct", False)) or getattr(token, "pos_", "") == "CCONJ"
+
+
+@lru_cache(maxsize=256)
+def absolute_words(text: str) -> frozenset[str]:
+    """The absolute words a declared expectation uses ('you can use straight away' -> {'straight away'})."""
+    return frozenset(word for word, _ in absolute_parts(text))
