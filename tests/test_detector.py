@@ -465,3 +465,18 @@ def test_a_speed_the_scenario_declares_realistic_is_no_over_promise(detector) ->
 def test_a_question_of_which_they_would_like_says_so_in_its_details(detector, text: str, choosing: bool) -> None:  # type: ignore[no-untyped-def]
     questions = [d for d in detector.detect(text, ["I bought this jacket ten days ago"], ()) if d.details and d.details.question_form]
     assert questions and all(d.details.asks_to_choose == choosing for d in questions)  # type: ignore[union-attr]
+
+
+def test_a_promise_to_get_in_touch_is_no_declared_over_promise_of_delivery(detector) -> None:  # type: ignore[no-untyped-def]
+    from bot.practice import library
+
+    scenario = library().get("online_order_damaged")
+    heard = ["The vase I ordered arrived this morning smashed to pieces.", "It's a wedding present and the wedding is this Saturday."]
+
+    def judged(text: str) -> set[str]:
+        found = detector.detect(text, heard, scenario.feelings)
+        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
+
+    assert "overpromise" in judged("A wedding on Saturday! Don't worry, I'll have a new one with you within the hour.")
+    assert "overpromise" not in judged("I'll ring you back within the hour.")
+    assert "overpromise" not in judged("I'll get the replacement out within the hour and it'll be with you by Friday.")

@@ -94,8 +94,12 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 #: customer messages whose reading the detector keeps (a few hundred conversations' worth).
 HEARD_KEPT = 4096
-#: how close to a declared over-promise an expectation must be for a time as soon as its own to make it one.
-PROMISE_LIKE = 0.65
+#: how close to a declared over-promise an expectation must be for a time as soon as its own to make it one (a
+#: promise to get in touch is never one of the scenario's over-promises of what will be done: "ring you back within
+#: the hour" is as close to "it will be with you within the hour" as "have a new one with you within the hour").
+PROMISE_LIKE = 0.55
+#: how close to a realistic expectation saying the same absolute word a part of a line must be to be that expectation.
+REALISTIC_LIKE = 0.65
 
 
 class SkillDetector:
@@ -206,7 +210,9 @@ class SkillDetector:
                 best_real = float((real @ vector).max()) if len(real) else 0.0
                 flip = self.thresholds["scenario_overpromise"]
                 closest = overpromises[int((over @ vector).argmax())] if len(over) else ""
-                timed_like = best_over >= PROMISE_LIKE and best_over - best_real >= 0.15 and as_soon_as(detection, closest)
+                contact = any(d.label == "follow_up" and d.span == detection.span for d in detections)
+                timed_like = (best_over >= PROMISE_LIKE and best_over - best_real >= 0.15 and not contact
+                              and as_soon_as(detection, closest))
                 if detection.label == "set_expectation" and ((best_over >= flip and best_over - best_real >= 0.25) or timed_like):
                     detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
                 elif detection.label == "overpromise" and ((detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25)
@@ -227,7 +233,7 @@ class SkillDetector:
             sims = real @ vector
             closest = int(sims.argmax())
             beyond = float((over @ vector).max()) if len(over) else 0.0
-            if not (sims[closest] >= PROMISE_LIKE and sims[closest] - beyond >= 0.15 and word in absolute_words(realistic[closest])):
+            if not (sims[closest] >= REALISTIC_LIKE and sims[closest] - beyond >= 0.15 and word in absolute_words(realistic[closest])):
                 return False
         return True
 
