@@ -151,3 +151,11 @@ def test_the_customer_picks_a_phrasing_that_does_not_parrot_the_trainee(cafe: Sc
     for seed in range(12):
         _, reply = engine.step(cafe, replace(state, seed=seed), offer, [det("offer_options", offer)])
         assert "option_heard" in reply.reactions and "lunch order" in reply.text and not echoes(offer, reply.text)
+
+
+def test_a_follow_up_is_said_back_by_its_time_where_the_whole_would_parrot_the_trainee() -> None:
+    from bot.scenarios.heard import follow_up_said
+    from tests.conftest import det
+
+    assert follow_up_said(det("follow_up", "I'll chase the kitchen by Friday.")) == "by Friday"
+    assert follow_up_said(det("follow_up", "I'll ring you tomorrow.")) == "ring me tomorrow"

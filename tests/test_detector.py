@@ -422,37 +422,42 @@ def test_a_greeting_that_only_says_hello_is_marked(detector, text: str, only_hel
     assert bool(greeting.details and greeting.details.salutation_only) is only_hello
 
 
-def test_an_expectation_as_soon_as_a_declared_over_promise_is_one(detector) -> None:  # type: ignore[no-untyped-def]
-    # online_order_damaged declares "it will be with you within the hour" an over-promise: a new vase in an hour is one
+def _judged(detector, scenario_id: str, heard: list[str], text: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The labels of a line once judged against the scenario's declared expectations and over-promises."""
     from bot.practice import library
 
-    scenario = library().get("online_order_damaged")
-    heard = ["the vase I ordered arrived this morning smashed to pieces"]
-
-    def judged(text: str) -> set[str]:
-        found = detector.detect(text, heard, scenario.feelings)
-        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
-
-    assert "overpromise" in judged("Don't worry, I'll have a new one with you within the hour.")
-    assert "overpromise" not in judged("I will ring you back within the hour with an update.")
-    assert "overpromise" not in judged("The replacement goes out today and should be with you by Friday.")
+    scenario = library().get(scenario_id)
+    found = detector.detect(text, heard, scenario.feelings)
+    return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
 
 
-def test_a_speed_the_scenario_declares_realistic_is_no_over_promise(detector) -> None:  # type: ignore[no-untyped-def]
+_VASE = ["The vase I ordered arrived this morning smashed to pieces.", "It's a wedding present and the wedding is this Saturday."]
+_JACKET = ["I bought this jacket here ten days ago and I've lost the receipt"]
+
+
+@pytest.mark.parametrize(("text", "over"), [
+    # online_order_damaged declares "it will be with you within the hour" an over-promise
+    ("Don't worry, I'll have a new one with you within the hour.", True),
+    ("A wedding on Saturday! Don't worry, I'll have a new one with you within the hour.", True),
+    ("I will ring you back within the hour with an update.", False),  # a promise to get in touch
+    ("I'll ring you back within the hour.", False),
+    ("The replacement goes out today and should be with you by Friday.", False),
+    ("I'll get the replacement out within the hour and it'll be with you by Friday.", False),  # closer to the realistic one
+])
+def test_an_expectation_as_soon_as_a_declared_over_promise_of_what_will_be_done_is_one(detector, text: str, over: bool) -> None:  # type: ignore[no-untyped-def]
+    assert ("overpromise" in _judged(detector, "online_order_damaged", _VASE, text)) == over
+
+
+@pytest.mark.parametrize(("text", "over"), [
     # retail_return_no_receipt declares "store credit goes on a card you can use straight away" realistic
-    from bot.practice import library
-
-    scenario = library().get("retail_return_no_receipt")
-    heard = ["I bought this jacket here ten days ago and I've lost the receipt"]
-
-    def judged(text: str) -> set[str]:
-        found = detector.detect(text, heard, scenario.feelings)
-        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
-
-    said = judged("card refund takes 3-5 working days, store credit u can use straight away")
-    assert "set_expectation" in said and "overpromise" not in said
-    assert "overpromise" in judged("I'll refund it to your card straight away.")  # not the speed declared for a refund
-    assert "overpromise" in judged("I'll give you store credit right away, I promise.")  # the promise is no declared speed
+    ("card refund takes 3-5 working days, store credit u can use straight away", False),
+    ("I'll refund it to your card straight away.", True),  # not the speed declared for a refund
+    ("I'll give you store credit right away, I promise.", True),  # the promise is no declared speed
+    ("store credit u can use straight away, and I'll give you cash back, no questions asked", True),  # the rest over-promises
+])
+def test_a_speed_the_scenario_declares_realistic_is_no_over_promise(detector, text: str, over: bool) -> None:  # type: ignore[no-untyped-def]
+    said = _judged(detector, "retail_return_no_receipt", _JACKET, text)
+    assert ("overpromise" in said) == over and (over or "set_expectation" in said)
 
 
 @pytest.mark.parametrize(("text", "choosing"), [
@@ -465,18 +470,3 @@ def test_a_speed_the_scenario_declares_realistic_is_no_over_promise(detector) ->
 def test_a_question_of_which_they_would_like_says_so_in_its_details(detector, text: str, choosing: bool) -> None:  # type: ignore[no-untyped-def]
     questions = [d for d in detector.detect(text, ["I bought this jacket ten days ago"], ()) if d.details and d.details.question_form]
     assert questions and all(d.details.asks_to_choose == choosing for d in questions)  # type: ignore[union-attr]
-
-
-def test_a_promise_to_get_in_touch_is_no_declared_over_promise_of_delivery(detector) -> None:  # type: ignore[no-untyped-def]
-    from bot.practice import library
-
-    scenario = library().get("online_order_damaged")
-    heard = ["The vase I ordered arrived this morning smashed to pieces.", "It's a wedding present and the wedding is this Saturday."]
-
-    def judged(text: str) -> set[str]:
-        found = detector.detect(text, heard, scenario.feelings)
-        return {d.label for d in detector.judge_promises(found, scenario.realistic_expectations, scenario.overpromises)}
-
-    assert "overpromise" in judged("A wedding on Saturday! Don't worry, I'll have a new one with you within the hour.")
-    assert "overpromise" not in judged("I'll ring you back within the hour.")
-    assert "overpromise" not in judged("I'll get the replacement out within the hour and it'll be with you by Friday.")

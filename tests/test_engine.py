@@ -322,3 +322,10 @@ def test_asked_what_they_would_like_once_options_are_offered_the_customer_choose
     state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
     state, reply = engine.step(cafe, state, asked, [choosing])
     assert state.agreed and "reveal" not in reply.reactions and "pack it to take away" in reply.text  # a choice, not a fact
+
+
+def test_an_expectation_with_nothing_to_say_back_is_still_answered(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    text = "I'll get it remade as soon as I can."
+    state, reply = engine.step(cafe, state, text, [det("set_expectation", text)])
+    assert reply.text.strip() and reply.reactions  # never silence

@@ -32,6 +32,12 @@ def _times(text: str) -> list[str]:
     ("I can add 50gb free data to your phone so you can hotspot.", ("add 50gb free data",)),
     ("I can add 50 GB free data to your phone.", ("add free data",)),
     ("I will send you a brand new replacement kettle.", ("send me a replacement kettle",)),
+    # "it" for the object only where the purpose then fits and no one it is for comes first ("give me it")
+    ("I can get you a free dessert to make up for it.", ("get me a free dessert",)),
+    ("I can give you a loan phone to use while yours is fixed.", ("give me a loan phone",)),
+    # "a" or "an" as the word now after it needs
+    ("I can offer you an exclusive discount code.", ("offer me a discount code",)),
+    ("I can book an early delivery slot.", ("book a delivery slot",)),
     # options joined by "or" that the parser reads as one noun ("a refund or store credit" as one credit): the first
     ("i can do an exchange or store credit", ("do an exchange",)),
     ("I can give you a refund or store credit", ("give me a refund",)),
@@ -61,12 +67,14 @@ def test_nothing_is_said_back_where_the_speaker_commits_to_nothing_nameable(text
     ("Refunds usually take 3 to 5 working days to reach your account.", "up to 5 working days"),
     ("Replacements are dispatched within 3 to 5 working days.", "up to 5 working days"),
     ("Your bag lands at 11pm tonite.", "at 11pm tonight"),
+    ("The refund takes between 3 and 5 working days.", "up to 5 working days"),
 ])
 def test_a_time_is_said_back_in_the_customers_few_words(text: str, time: str) -> None:
     assert _times(text)[0] == time
 
 
 @pytest.mark.parametrize("text", ["I'll forward it to the deputy when I get a minute.",
+                                  "Give me a minute.",
                                   "We'll courier it to your hotel as soon as it's in."])
 def test_a_time_that_says_no_when_is_not_said_back(text: str) -> None:
     assert read_back(text)[1] == ""
@@ -92,3 +100,7 @@ def test_a_promise_declined_is_no_promise(text: str, promises: bool) -> None:
 ])
 def test_the_words_a_time_hangs_on_are_read_from_the_parse(text: str, time: str) -> None:
     assert _times(text)[0] == time
+
+
+def test_an_ordinal_is_no_vague_time() -> None:
+    assert [t.text for t in understand("We will have a second driver out to you today.").times] == ["today"]

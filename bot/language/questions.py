@@ -309,7 +309,7 @@ def _subordinate(words: Sequence[Token]) -> bool:
 
 def _heads_a_question(words: Sequence[Token]) -> bool:
     """The words start a question: a wh-word that asks, an inverted auxiliary, or a request to tell."""
-    first = words[0].lower_
+    first = written(words[0])
     lowers = [written(w) for w in words]
     if first in WH_WORDS:
         return _asks(words) or (len(words) > 1 and words[1].text == "?")

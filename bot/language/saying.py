@@ -1,11 +1,12 @@
 """What the customer says back of a trainee's offer, plan or promise, read from the parse: a few words of their own
 (the verb the trainee commits to, its particle and object, persons swapped by their role) and the time in full.
 Never the trainee's sentence: "I can add 50gb free data to your phone so you can hotspot" is said back as
-"add 50gb free data", and "the refund normally takes 3 to 5 working days" as "3 to 5 working days".
+"add 50gb free data", and "the refund normally takes 3 to 5 working days" as "up to 5 working days".
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from bot.language.parse import spelled_out
@@ -65,7 +66,7 @@ def time_said(span: Any, start: int, end: int) -> str:
     words = list(doc[first : tokens[-1].i + 1])
     if len(words) > MAX_SAID_WORDS and words[0].pos_ in {"ADP", "ADV"} and words[1].pos_ == "NUM":
         words = words[1:]  # "in two or three minutes" is said back as "two or three minutes"
-    if len(words) > MAX_SAID_WORDS and words[0].pos_ == "NUM" and words[1].lower_ in {"to", "-", "or"} and words[2].pos_ == "NUM":
+    if len(words) > MAX_SAID_WORDS and words[0].pos_ == "NUM" and words[1].lower_ in {"to", "-", "–", "or", "and"} and words[2].pos_ == "NUM":
         return "up to " + _written(doc[words[2].i : words[-1].i + 1])  # "3 to 5 working days": "up to 5 working days"
     return _written(doc[words[0].i : words[-1].i + 1])
 
@@ -147,15 +148,19 @@ def _verb_phrase(verb: Any, changes: dict[int, str]) -> str:
     purpose = next((c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and c.i > verb.i and _bare_purpose(c)), None)
     if purpose is not None:  # "pack it to take away": the purpose belongs to the offer
         aim = [c for c in purpose.subtree if c.i == purpose.i or (c.head.i == purpose.i and c.dep_ in {"aux", "prt", "advmod"})]
-        if not _within(aim, kept, changes) and obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
-            # "pack the wrap to take away" is said back "pack it to take away": the purpose is the offer, the wrap is known
-            kept = [t for t in kept if t.i == obj.i or t not in obj.subtree]
-            changes = {**changes, obj.i: "it"}
+        whom = any(t.dep_ == "dative" or _whom(t) for t in kept)  # "give me it" is no English: the object stays
+        if not _within(aim, kept, changes) and obj is not None and obj.pos_ in {"NOUN", "PROPN"} and not whom:
+            # "pack the wrap to take away" is said back "pack it to take away": the purpose is the offer, the wrap is
+            # known; where even then it does not fit ("get you a free dessert to make up for it"), the object stays
+            bare = [t for t in kept if t.i == obj.i or t not in obj.subtree]
+            if _within(aim, bare, {**changes, obj.i: "it"}):
+                kept, changes = bare, {**changes, obj.i: "it"}
         kept += _within(aim, kept, changes)
     if len(kept) == 1 or (place_dropped and len(kept) == 2 and obj is not None and obj.lower_ in _THINGS):
         return ""  # a bare verb ("I'll check"), or "put it" without where, says back nothing to hold on to
     unique = {t.i: t for t in kept}
     order = sorted(unique)
+    changes = {**changes, **_articles(order, unique, changes)}
     # each word with its own spacing where the next word follows it ("£150"), one space across a gap
     return "".join(changes.get(i, spelled_out(unique[i])) + (unique[i].whitespace_ if nxt == i + 1 else " ")
                    for i, nxt in zip(order, [*order[1:], -1], strict=True)).strip()
@@ -181,6 +186,16 @@ def _object_words(obj: Any, kept: list[Any], changes: dict[int, str]) -> list[An
     while len(chosen) > 1 and chosen[0].i > 0 and _left_behind(obj.doc[chosen[0].i - 1], chosen, modifiers):
         chosen = chosen[1:]  # half of "50gb" or "50 GB" said back reads as nonsense ("add gb free data")
     return chosen
+
+
+def _articles(order: list[int], kept: dict[int, Any], changes: dict[int, str]) -> dict[int, str]:
+    """'a' or 'an' as the word now after it needs ('an early delivery slot' said back as 'a delivery slot')."""
+    out = {}
+    for i, nxt in itertools.pairwise(order):
+        if kept[i].lower_ in {"a", "an"} and kept[i].dep_ == "det" and nxt != i + 1:
+            article = "an" if changes.get(nxt, spelled_out(kept[nxt]))[:1].lower() in "aeiou" else "a"
+            out[i] = article.capitalize() if kept[i].text[0].isupper() else article
+    return out
 
 
 def _left_behind(before: Any, chosen: list[Any], modifiers: list[Any]) -> bool:

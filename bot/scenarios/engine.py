@@ -96,6 +96,8 @@ def step(
             turn.say("prompt_for_help" if state.stage == "understanding" and not state.held_back else "stalled")
     elif state.stage == "understanding" and not state.held_back and not {"option_heard", "expectation_heard"} & set(turn.reactions):
         turn.say("prompt_for_help")
+    if not turn.parts:  # heard, with nothing to say back ("I'll get it remade as soon as I can."): never silence
+        turn.say("listening")
 
     state.stalled_last = not turn.progress
     if state.frustration >= WALK_OUT_AT and not state.ended:

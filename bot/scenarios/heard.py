@@ -3,8 +3,8 @@ own from the detection's details (bot.language.saying), never the trainee's sent
 
 from __future__ import annotations
 
-from bot.language.saying import MAX_SAID_WORDS, read_back
-from bot.language.text import key_words
+from bot.language.saying import read_back
+from bot.language.text import echoes, key_words
 from bot.skills.labels import Detection
 
 #: the most of the trainee's own words said back when the parse gave nothing shorter.
@@ -36,7 +36,7 @@ def follow_up_said(detection: Detection) -> str:
     if not when or when in said[0]:
         return said[0]
     both = f"{said[0]} {when}"  # "ring me tomorrow"; "ring me at the hotel tomorrow morning" is the trainee's line
-    return both if len(both.split()) <= MAX_SAID_WORDS + 1 else when
+    return when if echoes(detection.span, both) else both
 
 
 def promise_said(detection: Detection) -> str:

@@ -216,7 +216,7 @@ class SkillDetector:
                 if detection.label == "set_expectation" and ((best_over >= flip and best_over - best_real >= 0.25) or timed_like):
                     detection = replace(detection, label="overpromise", confidence=round(best_over, 3))
                 elif detection.label == "overpromise" and ((detection.source == "learned" and best_real >= flip and best_real - best_over >= 0.25)
-                                                         or self._declared_realistic(detection.span, realistic, real, over)):
+                                                         or (best_over < PROMISE_LIKE and self._declared_realistic(detection.span, realistic, real, over))):
                     detection = replace(detection, label="set_expectation", confidence=round(best_real, 3))
             out.append(detection)
         return _merge(out)
