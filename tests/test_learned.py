@@ -30,13 +30,14 @@ def _message(text: str, spoken: bool = True) -> Message:
 
 
 def test_a_firm_rule_verdict_stands_and_one_by_resemblance_needs_the_learned_probability() -> None:
-    learned = _decisions("offer_options", keep=0.3, add=0.6)
-    message = _message("I can refund you or send another.")
-    firm = Detection("offer_options", "I can refund you or send another.", 0, 33, 0.8, "rules")
-    assert [d.label for d in decide([firm], {"offer_options": 0.05}, learned, message)] == ["offer_options"]
+    learned = _decisions("follow_up", keep=0.3, add=0.6)
+    text = "I'll email you tomorrow to confirm it arrived."
+    message = _message(text)
+    firm = Detection("follow_up", text, 0, len(text), 0.8, "rules")
+    assert [d.label for d in decide([firm], {"follow_up": 0.05}, learned, message)] == ["follow_up"]
     soft = replace(firm, source="similarity")
-    assert decide([soft], {"offer_options": 0.2}, learned, message) == []
-    kept = decide([soft], {"offer_options": 0.4}, learned, message)
+    assert decide([soft], {"follow_up": 0.2}, learned, message) == []
+    kept = decide([soft], {"follow_up": 0.4}, learned, message)
     assert kept[0].confidence == 0.4 and kept[0].source == "learned (similarity)"
 
 
@@ -50,9 +51,19 @@ def test_the_learned_decision_adds_a_label_on_its_best_sentence_only_above_its_o
 
 
 def test_the_rules_no_stands_where_they_had_what_they_judge_by() -> None:
+    # decisions.yml judged_when: set_expectation when every commitment is only to find out, with no time
+    learned = _decisions("set_expectation", keep=0.05, add=0.2)
+    assert decide([], {"set_expectation": 0.9}, learned, _message("I'll see if a table is free.")) == []
+    assert decide([], {"set_expectation": 0.9}, learned, _message("Your table will be ready in ten minutes."))
+
+
+def test_a_feeling_restated_is_decided_by_the_learned_decision_even_where_a_feeling_is_named() -> None:
+    # restate_feeling is no longer judged_when names_feeling: the learned decision weighs whose the feeling is and
+    # whether it fits (cross-writer F1 0.763 with the rules' "no" standing, 0.847 without)
+    assert "restate_feeling" not in constraints().judged_when
     learned = _decisions("restate_feeling", keep=0.05, add=0.2)
-    assert decide([], {"restate_feeling": 0.9}, learned, _message("I'm frustrated too, our phones are awful.")) == []
-    assert decide([], {"restate_feeling": 0.9}, learned, _message("That'd do anyone's head in."))
+    assert decide([], {"restate_feeling": 0.9}, learned, _message("No wonder you're fed up."))
+    assert decide([], {"restate_feeling": 0.1}, learned, _message("I'm frustrated too, our phones are awful.")) == []
 
 
 def test_a_label_decided_within_another_is_weighed_there_and_refused_elsewhere() -> None:

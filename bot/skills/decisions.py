@@ -122,10 +122,6 @@ class Message:
     spoken: bool = False
 
 
-def _names_feeling(message: Message) -> bool:
-    return any(f for s in message.sentences for f in s.feelings if not f.negated)
-
-
 def _checks_only(message: Message) -> bool:
     """Every commitment is to find out ("I'll see if…", "let me check"), and nothing says when."""
     clauses = [c for s in message.sentences for c in s.clauses if c.tense == "future" or c.checks]
@@ -133,7 +129,7 @@ def _checks_only(message: Message) -> bool:
 
 
 #: the conditions `judged_when` may name: a message -> whether the rules had what they judge by.
-JUDGED_WHEN: dict[str, Callable[[Message], bool]] = {"names_feeling": _names_feeling, "checks_only": _checks_only}
+JUDGED_WHEN: dict[str, Callable[[Message], bool]] = {"checks_only": _checks_only}
 
 
 def span_of(original: str, sentence: Sentence) -> tuple[str, int, int]:
