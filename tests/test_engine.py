@@ -329,3 +329,11 @@ def test_an_expectation_with_nothing_to_say_back_is_still_answered(cafe: Scenari
     text = "I'll get it remade as soon as I can."
     state, reply = engine.step(cafe, state, text, [det("set_expectation", text)])
     assert reply.text.strip() and reply.reactions  # never silence
+
+
+def test_asked_to_confirm_a_restatement_the_customer_confirms_and_adds_no_dont_know(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:1])
+    said = "So you ordered twenty minutes ago and got the wrong coffee."
+    text = f"{said} Have I got that right?"
+    state, reply = engine.step(cafe, state, text, [det("restate_fact", said), det("closed_question", "Have I got that right?")])
+    assert "fact_confirmed" in reply.reactions and "dont_know" not in reply.reactions

@@ -221,6 +221,8 @@ def _answer_question(turn: Turn, found: dict[str, Detection]) -> bool:
     if not question or question.span in asked_to_agree or question.span in (confirmed, offered):
         return False  # "How does that sound?" asks them to agree, not for more facts
     said = answer(scenario, state, question, "high_gain_question" in found, "factual_question" in found)
+    if confirmed is not None and question.label == "closed_question" and said.reaction == "dont_know":
+        return False  # "Have I got that right?" after a restatement asks to confirm it: confirmed, nothing to add
     turn.progress = True
     if said.reaction == "reveal" and said.fact_id:
         state.held_back.remove(said.fact_id)
