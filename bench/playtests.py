@@ -106,9 +106,11 @@ def play(item: dict[str, Any], detector: Any, library: Any) -> SessionResult:
     return result
 
 
-#: the reactions that answer a question: a fact, a fact again, an honest "I don't know", nothing more to add (and,
-#: to the first line, the customer's account of the problem or their walking out).
-ANSWERS = frozenset({"reveal", "already_told", "dont_know", "nothing_to_add", "explain", "no_greeting", "walk_out"})
+#: the reactions that answer a question: a fact, a fact again, an honest "I don't know", nothing more to add, a
+#: restatement confirmed ("…twice for your appointment. Is that right?") (and, to the first line, the customer's
+#: account of the problem or their walking out).
+ANSWERS = frozenset({"reveal", "already_told", "dont_know", "nothing_to_add", "fact_confirmed", "explain", "no_greeting",
+                     "walk_out"})
 #: question labels, and the labels whose question asks for something else than information.
 _QUESTIONS = frozenset({"open_question", "closed_question", "factual_question", "high_gain_question"})
 _NOT_FOR_INFORMATION = frozenset({"seek_agreement", "check_satisfaction", "bridge", "restate_fact", "offer_options", "dismissive"})

@@ -337,3 +337,15 @@ def test_asked_to_confirm_a_restatement_the_customer_confirms_and_adds_no_dont_k
     text = f"{said} Have I got that right?"
     state, reply = engine.step(cafe, state, text, [det("restate_fact", said), det("closed_question", "Have I got that right?")])
     assert "fact_confirmed" in reply.reactions and "dont_know" not in reply.reactions
+
+
+def test_asked_which_they_prefer_the_customer_names_the_option_nearest_their_need(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    for text in ("I can pack your wrap to take away.", "Or I can give you a full refund on the coffee."):
+        state, _ = engine.step(cafe, state, text, [det("offer_options", text)])
+    expectation = "It will be ready in three minutes."
+    state, _ = engine.step(cafe, state, expectation, [det("set_expectation", expectation)])
+    asked = "Which would you prefer?"
+    choosing = Detection("closed_question", asked, 0, len(asked), 0.9, details=Details(question_form="either_or", asks_to_choose=True))
+    state, reply = engine.step(cafe, state, asked, [choosing, det("seek_agreement", asked)])
+    assert state.agreed and "pack it to take away" in reply.text and "refund" not in reply.text  # her need: back at her desk

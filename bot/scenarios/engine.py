@@ -304,7 +304,8 @@ def _asked_to_agree(turn: Turn, found: dict[str, Detection]) -> None:
         state.agreed = True
         state.stage = "keeping"
         turn.frustrate(-2)
-        plan = state.offers[-1]
+        # asked which they would like, they take the option nearest their need; asked to agree, the last one offered
+        plan = state.offers[_preferred(scenario, state.offers)] if _asks_to_choose(turn, found) else state.offers[-1]
         if plan and len(plan.split()) <= ACCEPT_PLAN_WORDS:
             turn.say("accept", plan=plan)
             turn.unsay("option_heard")  # offered and agreed in one message: the acceptance names the option once
