@@ -12,7 +12,7 @@ from bot.scenarios.model import Scenario
 from bot.scenarios.turn import composed
 from bot.skills.labels import Details
 from tests.conftest import det
-from tests.test_engine import SKILLED, play
+from tests.test_engine import GREET, SKILLED, play
 
 
 def test_a_reply_acknowledges_once_however_many_skills_it_answers() -> None:
@@ -103,6 +103,15 @@ def test_an_angry_customer_opens_in_character(cafe: Scenario) -> None:
     patient = {engine.start(cafe, "patient", seed)[1].text for seed in range(12)}
     assert angry <= set(cafe.lines["opening_angry"]) and patient <= set(cafe.lines["opening"])
     assert not any("sorry" in line.lower() for line in angry)
+
+
+def test_an_angry_customer_explains_in_character_and_names_their_feeling(cafe: Scenario) -> None:
+    greeting = [("Hi, sorry for the wait, what happened?", GREET)]
+    angry = [play(cafe, "angry", greeting, seed)[1][-1] for seed in range(6)]
+    patient = [play(cafe, "patient", greeting, seed)[1][-1] for seed in range(6)]
+    assert all("explain" in r.reactions and r.feelings for r in angry + patient)  # each names a feeling of hers
+    assert not any("thank" in r.text.lower() for r in angry)  # no "Okay, thanks for stopping" when furious
+    assert any("thank" in r.text.lower() for r in patient)
 
 
 def test_asked_which_they_prefer_the_customer_chooses_and_hears_no_new_offer(cafe: Scenario) -> None:

@@ -41,6 +41,8 @@ REACTIONS: dict[str, Reaction] = {r.name: r for r in (
     _r("dismissed", "the trainee was rude, blaming or passed the buck",
        fallback=("I don't appreciate that.", "That's not helpful.")),
     _r("explain", "after a greeting: the customer explains the problem ({volunteered})", placeholders=("volunteered",)),
+    _r("explain_angry", "how an angry customer explains the problem (else `explain`): no thanks for stopping",
+       "optional", placeholders=("volunteered",)),
     _r("no_greeting", "when the trainee skipped the greeting: annoyed, then explains ({volunteered})",
        placeholders=("volunteered",)),
     _r("feeling_heard", "the trainee restated their feeling; the customer softens",

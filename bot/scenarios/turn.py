@@ -170,7 +170,9 @@ class Turn:
 
     def _choose(self, reaction: str, natural: Callable[[str], bool]) -> str:
         """One of the reaction's phrasings not said yet, preferring one that is `natural` (does not parrot)."""
-        own = [(f"{reaction}:{i}", line) for i, line in enumerate(self.scenario.lines.get(reaction, ()))]
+        variant = f"{reaction}_{self.state.difficulty}"  # "explain_angry": how this customer says it, if declared
+        named = variant if variant in REACTIONS and self.scenario.lines.get(variant) else reaction
+        own = [(f"{named}:{i}", line) for i, line in enumerate(self.scenario.lines.get(named, ()))]
         spare = [(f"{reaction}:fallback:{i}", line) for i, line in enumerate(REACTIONS[reaction].fallback)]
         for pool in (own, spare):
             unused = [(key, line) for key, line in pool if key not in self.state.used_lines]
