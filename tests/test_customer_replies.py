@@ -168,3 +168,10 @@ def test_a_follow_up_is_said_back_by_its_time_where_the_whole_would_parrot_the_t
 
     assert follow_up_said(det("follow_up", "I'll chase the kitchen by Friday.")) == "by Friday"
     assert follow_up_said(det("follow_up", "I'll ring you tomorrow.")) == "ring me tomorrow"
+
+
+def test_an_offer_with_its_time_in_one_sentence_is_answered_with_the_time_not_a_bare_okay(cafe: Scenario) -> None:
+    state, _ = play(cafe, "patient", SKILLED[:4])
+    text = "The wrap takes 3 to 5 minutes to come out, the coffee you can have straight away."
+    state, reply = engine.step(cafe, state, text, [det("set_expectation", text), det("offer_options", text)])
+    assert "expectation_heard" in reply.reactions and "3 to 5 minutes" in reply.text  # not "3 To 5 minutes"

@@ -40,6 +40,7 @@ def test_the_frame_before_an_offer_is_left_out(offer: str, clause: str) -> None:
 
 def test_sentence_case() -> None:
     assert sentence_case('fine, yes. remake my coffee. "it will be ready".') == 'Fine, yes. Remake my coffee. "It will be ready".'
+    assert sentence_case("3 to 5 minutes? okay.") == "3 to 5 minutes? Okay."  # a number first: no capital on the next word
 
 
 @pytest.mark.parametrize(("offer", "options"), [

@@ -39,10 +39,12 @@ def tidy(text: str) -> str:
 
 
 def first_upper(text: str) -> str:
-    """The text with its first letter in upper case."""
+    """The text with its first letter in upper case; one that starts with a number stays as it is ('3 to 5 minutes')."""
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1 :]
+        if ch.isdigit():
+            return text
     return text
 
 

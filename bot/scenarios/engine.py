@@ -273,7 +273,8 @@ def _hear_expectation(turn: Turn, found: dict[str, Detection]) -> None:
     turn.frustrate(-1)
     turn.move(f"expectation:{len(state.expectations)}")
     offered_in_it = "offer_options" in found and found["offer_options"].span == found["set_expectation"].span
-    if not offered_in_it and expectation:  # one sentence is answered once, not echoed back twice
+    if expectation and not (offered_in_it and "option_heard" in turn.reactions):  # one sentence is answered once
+        turn.unsay("listening")  # "Okay." alone to an offer with a time: the time is what they hold on to
         turn.say("expectation_heard", expectation=expectation)
     state.stage = "helping"
 
