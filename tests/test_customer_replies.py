@@ -9,7 +9,7 @@ from bench.playtests import stacked_acknowledgements
 from bot.language.text import echoes
 from bot.scenarios import engine
 from bot.scenarios.model import Scenario
-from bot.scenarios.turn import composed
+from bot.scenarios.turn import Turn, composed
 from bot.skills.labels import Details
 from tests.conftest import det
 from tests.test_engine import GREET, SKILLED, play
@@ -175,3 +175,12 @@ def test_an_offer_with_its_time_in_one_sentence_is_answered_with_the_time_not_a_
     text = "The wrap takes 3 to 5 minutes to come out, the coffee you can have straight away."
     state, reply = engine.step(cafe, state, text, [det("set_expectation", text), det("offer_options", text)])
     assert "expectation_heard" in reply.reactions and "3 to 5 minutes" in reply.text  # not "3 To 5 minutes"
+
+
+def test_only_a_customer_who_was_angry_apologises_for_it(airline: Scenario) -> None:
+    assert not any("short earlier" in line for line in airline.lines["thanked"])
+    assert any("short earlier" in line for line in airline.lines["thanked_angry"])
+    state, _ = engine.start(airline, "angry", seed=1)
+    turn = Turn(airline, state)
+    turn.say("thanked")
+    assert turn.parts[0] in airline.lines["thanked_angry"]

@@ -78,6 +78,8 @@ REACTIONS: dict[str, Reaction] = {r.name: r for r in (
     _r("satisfied", "answers the satisfaction check", acknowledgement_rank=1),
     _r("followed_up", "reacts to the promise of a follow-up ({follow_up})", placeholders=("follow_up",), acknowledgement_rank=2),
     _r("thanked", "reacts to being thanked", acknowledgement_rank=6),
+    _r("thanked_angry", "how a customer who was angry reacts to being thanked (else `thanked`): may own up to it",
+       "optional"),
     _r("bridged", "answers 'anything else?'", acknowledgement_rank=3),
     _r("goodbye", "leaves, satisfied"),
 )}
