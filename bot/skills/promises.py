@@ -1,10 +1,12 @@
-"""Whether an expectation promises as soon as one of the scenario's declared over-promises: the same wait or a
-shorter one ("in five minutes" against "in ten minutes"), or, where neither is a wait in minutes, the same time in
-other words ("within the hour" against "the hour")."""
+"""A scenario's declared expectations, read against a trainee's promise: whether an expectation promises as soon as
+one of the declared over-promises (the same wait or a shorter one, or, where neither is a wait in minutes, the same
+time in other words: "within the hour" against "the hour"), and which absolute words ("straight away", "never") a
+line uses and in which part of it, to tell a speed the scenario declares realistic from one it does not."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from bot.language import understand
 from bot.language.patterns import wording
@@ -54,8 +56,9 @@ def absolute_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _cuts(token: object) -> bool:
-    return bool(getattr(token, "is_punct", False)) or getattr(token, "pos_", "") == "CCONJ"
+def _cuts(token: Any) -> bool:
+    """A comma, a dash or a conjunction: where one part of a sentence ends."""
+    return bool(token.is_punct) or token.pos_ == "CCONJ"
 
 
 @lru_cache(maxsize=256)
